@@ -1,0 +1,1 @@
+"""One sub-package per pipeline, each with ``nodes.py`` and ``pipeline.py``."""

@@ -1,0 +1,14 @@
+"""Kedro project settings for dp-instructions.
+
+See https://docs.kedro.org/en/stable/configure/configuration_basics/ for the options.
+"""
+
+from kedro.config import OmegaConfigLoader  # noqa: F401  (the default, named for readers)
+
+# Hooks are executed in a Last-In-First-Out (LIFO) order.
+HOOKS: tuple = ()
+
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+}
