@@ -3,9 +3,11 @@
 //! against a reference set.
 //!
 //! Words are maximal runs of Unicode letters (general categories Lu, Ll, Lt, Lm, Lo),
-//! decimal digits (Nd) or `_`, each lower-cased with the full Unicode mapping. An n-gram
-//! is identified by a 128-bit fingerprint (XXH3-128 over the XXH3-128 hashes of its
-//! words), so a false drop needs a 128-bit collision.
+//! decimal digits (Nd) or `_`, each lower-cased with the full Unicode mapping. Each word
+//! is hashed with XXH3-128; an n-gram is identified by two independent polynomial hashes
+//! of its word hashes modulo the Mersenne prime 2^61 - 1 (a rolling hash, O(1) per
+//! n-gram). Two different n-grams collide with probability about (n / 2^61)^2 per pair,
+//! i.e. never in practice, even over billions of n-grams.
 //!
 //! The work is split so that the result never depends on the thread count: texts are
 //! fingerprinted in parallel, fingerprints are scattered to a fixed number of shards, and
@@ -13,7 +15,7 @@
 //! each one. "Earliest earlier text" is a minimum, which is order-independent across
 //! shards.
 
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use hashbrown::hash_map::Entry;
@@ -63,32 +65,68 @@ pub fn is_word_char(c: char) -> bool {
     )
 }
 
+/// ASCII bytes that belong to a word.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// The character starting at byte `i` of `text` (a char boundary) and its length.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let c = text[i..].chars().next().expect("char boundary inside the text");
+    (c, c.len_utf8())
+}
+
+/// Whether the text at byte `i` starts a word character; the step to the next char.
+#[inline]
+fn word_char_at(text: &str, bytes: &[u8], i: usize) -> (bool, usize, bool) {
+    let b = bytes[i];
+    if b < 128 {
+        (ASCII_WORD[b as usize], 1, true)
+    } else {
+        let (c, len) = char_at(text, i);
+        (is_word_char(c), len, false)
+    }
+}
+
 /// Calls `f` with each lower-cased word of `text`, in order.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut ascii_buf = String::new();
-    let mut start: Option<usize> = None;
-    let mut emit = |word: &str, buf: &mut String| {
-        if word.is_ascii() {
+    let bytes = text.as_bytes();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (is_word, len, _) = word_char_at(text, bytes, i);
+        if !is_word {
+            i += len;
+            continue;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < bytes.len() {
+            let (is_word, len, is_ascii) = word_char_at(text, bytes, i);
+            if !is_word {
+                break;
+            }
+            ascii &= is_ascii;
+            i += len;
+        }
+        let word = &text[start..i];
+        if ascii {
             buf.clear();
-            buf.push_str(word);
-            buf.make_ascii_lowercase();
-            f(buf);
+            buf.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+            // SAFETY: lower-casing ASCII bytes keeps them ASCII, hence valid UTF-8.
+            f(unsafe { std::str::from_utf8_unchecked(&buf) });
         } else {
             // Whole-word lowering, as Python's `str.lower`: final sigma depends on context.
             f(&word.to_lowercase());
         }
-    };
-    for (pos, c) in text.char_indices() {
-        if is_word_char(c) {
-            if start.is_none() {
-                start = Some(pos);
-            }
-        } else if let Some(s) = start.take() {
-            emit(&text[s..pos], &mut ascii_buf);
-        }
-    }
-    if let Some(s) = start {
-        emit(&text[s..], &mut ascii_buf);
     }
 }
 
@@ -99,52 +137,166 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// Reusable per-task buffers for fingerprinting.
-#[derive(Default)]
+/// The Mersenne prime 2^61 - 1, modulus of both polynomial hashes.
+const P: u64 = (1 << 61) - 1;
+/// Bases of the two polynomial hashes (arbitrary fixed residues).
+const BASES: [u64; 2] = [0x0f3d_5b79_a2c4_e6f1 % P, 0x1c6e_b0a3_5d27_9e4b % P];
+
+#[inline]
+fn reduce(x: u64) -> u64 {
+    let r = (x & P) + (x >> 61);
+    if r >= P { r - P } else { r }
+}
+
+#[inline]
+fn mul_mod(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    let s = (r as u64 & P) + (r >> 61) as u64;
+    if s >= P { s - P } else { s }
+}
+
+#[inline]
+fn add_mod(a: u64, b: u64) -> u64 {
+    let s = a + b;
+    if s >= P { s - P } else { s }
+}
+
+#[inline]
+fn sub_mod(a: u64, b: u64) -> u64 {
+    if a >= b { a - b } else { a + P - b }
+}
+
+/// Reusable per-task state for fingerprinting the n-grams of many texts.
 struct Fingerprinter {
-    word_hashes: Vec<u8>,
+    n: usize,
+    /// BASES[l]^(n-1) mod P: the weight of the word leaving the window.
+    top: [u64; 2],
+    lanes: Vec<[u64; 2]>,
 }
 
 impl Fingerprinter {
+    fn new(n: usize) -> Self {
+        let mut top = [1u64; 2];
+        for _ in 1..n {
+            for l in 0..2 {
+                top[l] = mul_mod(top[l], BASES[l]);
+            }
+        }
+        Self { n, top, lanes: Vec::new() }
+    }
+
     /// Calls `f` with the fingerprint of each n-gram of `text`, in order.
-    fn for_each_ngram(&mut self, text: &str, n: usize, mut f: impl FnMut(u128)) {
-        self.word_hashes.clear();
-        let buf = &mut self.word_hashes;
-        for_each_word(text, |w| buf.extend_from_slice(&xxh3_128(w.as_bytes()).to_le_bytes()));
-        let count = self.word_hashes.len() / 16;
-        if count < n {
+    fn for_each_ngram(&mut self, text: &str, mut f: impl FnMut(Fingerprint)) {
+        let n = self.n;
+        self.lanes.clear();
+        let lanes = &mut self.lanes;
+        for_each_word(text, |w| {
+            let h = xxh3_128(w.as_bytes());
+            lanes.push([reduce((h >> 64) as u64), reduce(h as u64)]);
+        });
+        if self.lanes.len() < n {
             return;
         }
-        for start in 0..=(count - n) {
-            f(xxh3_128(&self.word_hashes[start * 16..(start + n) * 16]));
+        let mut acc = [0u64; 2];
+        for word in &self.lanes[..n] {
+            for l in 0..2 {
+                acc[l] = add_mod(mul_mod(acc[l], BASES[l]), word[l]);
+            }
+        }
+        f(fingerprint(acc));
+        for i in n..self.lanes.len() {
+            let (out, inn) = (self.lanes[i - n], self.lanes[i]);
+            for l in 0..2 {
+                let without = sub_mod(acc[l], mul_mod(out[l], self.top[l]));
+                acc[l] = add_mod(mul_mod(without, BASES[l]), inn[l]);
+            }
+            f(fingerprint(acc));
         }
     }
 }
 
-/// The fingerprints are uniformly distributed, so the low 64 bits are a good hash.
-#[derive(Default)]
-struct FingerprintHasher(u64);
+/// 128-bit n-gram fingerprint: the two polynomial-hash lanes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Fingerprint([u64; 2]);
 
-impl Hasher for FingerprintHasher {
+#[inline]
+fn fingerprint(acc: [u64; 2]) -> Fingerprint {
+    Fingerprint(acc)
+}
+
+impl Fingerprint {
+    #[inline]
+    fn shard(self) -> usize {
+        (self.0[0] % SHARDS as u64) as usize
+    }
+}
+
+impl Hash for Fingerprint {
+    /// Lanes are near-uniform residues below 2^61: mixing them with one multiply spreads
+    /// the hash over all 64 bits (hashbrown reads its tag from the top bits).
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64((self.0[1] ^ self.0[0].rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    }
+}
+
+/// Passes through the single `write_u64` of [`Fingerprint`]'s `Hash`.
+#[derive(Default)]
+struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        // Only reached for non-u128 keys; fold the bytes in so the hasher stays correct.
         for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
     }
-    fn write_u128(&mut self, i: u128) {
-        self.0 = i as u64;
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
     }
 }
 
-type FpBuild = BuildHasherDefault<FingerprintHasher>;
+type FpBuild = BuildHasherDefault<PassThroughHasher>;
 
-#[inline]
-fn shard_of(fp: u128) -> usize {
-    ((fp >> 64) as u64 % SHARDS as u64) as usize
+/// A fingerprint and the index of the text it came from.
+#[derive(Clone, Copy)]
+struct Occurrence {
+    fp: Fingerprint,
+    text: u32,
+}
+
+/// The occurrences of one chunk of texts grouped by shard (a counting sort), in text
+/// order inside each shard.
+struct Partitioned {
+    offsets: [u32; SHARDS + 1],
+    items: Vec<Occurrence>,
+}
+
+impl Partitioned {
+    fn from_unsorted(unsorted: &[Occurrence]) -> Self {
+        let mut offsets = [0u32; SHARDS + 1];
+        for occ in unsorted {
+            offsets[occ.fp.shard() + 1] += 1;
+        }
+        for s in 0..SHARDS {
+            offsets[s + 1] += offsets[s];
+        }
+        let mut cursor = offsets;
+        let mut items = vec![Occurrence { fp: Fingerprint([0, 0]), text: 0 }; unsorted.len()];
+        for occ in unsorted {
+            let slot = &mut cursor[occ.fp.shard()];
+            items[*slot as usize] = *occ;
+            *slot += 1;
+        }
+        Self { offsets, items }
+    }
+
+    #[inline]
+    fn shard(&self, s: usize) -> &[Occurrence] {
+        &self.items[self.offsets[s] as usize..self.offsets[s + 1] as usize]
+    }
 }
 
 fn check_n(n: usize) -> KernelResult<()> {
@@ -157,24 +309,24 @@ fn check_n(n: usize) -> KernelResult<()> {
 }
 
 /// Sharded set of every n-gram fingerprint of `reference`.
-fn reference_shards<S: AsRef<str> + Sync>(reference: &[S], n: usize) -> Vec<HashSet<u128, FpBuild>> {
-    let buckets: Vec<Vec<Vec<u128>>> = reference
+fn reference_shards<S: AsRef<str> + Sync>(reference: &[S], n: usize) -> Vec<HashSet<Fingerprint, FpBuild>> {
+    let chunks: Vec<Partitioned> = reference
         .par_chunks(CHUNK_TEXTS)
         .map(|chunk| {
-            let mut fpr = Fingerprinter::default();
-            let mut local: Vec<Vec<u128>> = vec![Vec::new(); SHARDS];
+            let mut fpr = Fingerprinter::new(n);
+            let mut occurrences = Vec::new();
             for text in chunk {
-                fpr.for_each_ngram(text.as_ref(), n, |fp| local[shard_of(fp)].push(fp));
+                fpr.for_each_ngram(text.as_ref(), |fp| occurrences.push(Occurrence { fp, text: 0 }));
             }
-            local
+            Partitioned::from_unsorted(&occurrences)
         })
         .collect();
     (0..SHARDS)
         .into_par_iter()
         .map(|s| {
             let mut set = HashSet::with_hasher(FpBuild::default());
-            for chunk in &buckets {
-                set.extend(chunk[s].iter().copied());
+            for chunk in &chunks {
+                set.extend(chunk.shard(s).iter().map(|occ| occ.fp));
             }
             set
         })
@@ -200,39 +352,37 @@ where
 
     let earliest: Vec<AtomicU32> = (0..texts.len()).map(|_| AtomicU32::new(u32::MAX)).collect();
     let mut reference_hit = vec![false; texts.len()];
-    let mut first_seen: Vec<HashMap<u128, u32, FpBuild>> =
+    let mut first_seen: Vec<HashMap<Fingerprint, u32, FpBuild>> =
         (0..SHARDS).map(|_| HashMap::with_hasher(FpBuild::default())).collect();
 
     for (block_no, block) in texts.chunks(BLOCK_TEXTS).enumerate() {
         let block_start = block_no * BLOCK_TEXTS;
         let hits = &mut reference_hit[block_start..block_start + block.len()];
-        // Fingerprint in parallel; each chunk scatters (fingerprint, text index) to shards.
-        let scattered: Vec<Vec<Vec<(u128, u32)>>> = block
+        // Fingerprint in parallel; each chunk groups its (fingerprint, text) pairs by shard.
+        let scattered: Vec<Partitioned> = block
             .par_chunks(CHUNK_TEXTS)
             .zip(hits.par_chunks_mut(CHUNK_TEXTS))
             .enumerate()
             .map(|(chunk_no, (chunk, chunk_hits))| {
-                let mut fpr = Fingerprinter::default();
-                let mut local: Vec<Vec<(u128, u32)>> = vec![Vec::new(); SHARDS];
+                let mut fpr = Fingerprinter::new(n);
+                let bytes: usize = chunk.iter().map(|t| t.as_ref().len()).sum();
+                let mut occurrences = Vec::with_capacity(bytes / 4);
                 for (offset, text) in chunk.iter().enumerate() {
                     let index = (block_start + chunk_no * CHUNK_TEXTS + offset) as u32;
                     let hit = &mut chunk_hits[offset];
-                    fpr.for_each_ngram(text.as_ref(), n, |fp| {
-                        let shard = shard_of(fp);
-                        if has_reference && !*hit && reference_sets[shard].contains(&fp) {
+                    fpr.for_each_ngram(text.as_ref(), |fp| {
+                        if has_reference && !*hit && reference_sets[fp.shard()].contains(&fp) {
                             *hit = true;
                         }
-                        local[shard].push((fp, index));
+                        occurrences.push(Occurrence { fp, text: index });
                     });
                 }
-                local
+                Partitioned::from_unsorted(&occurrences)
             })
             .collect();
-        // Each shard replays its fingerprints in input order: the first insert is the
-        // earliest text holding the n-gram.
         first_seen.par_iter_mut().enumerate().for_each(|(shard, map)| {
             for chunk in &scattered {
-                for &(fp, index) in &chunk[shard] {
+                for &Occurrence { fp, text: index } in chunk.shard(shard) {
                     match map.entry(fp) {
                         Entry::Occupied(first) => {
                             let first = *first.get();
