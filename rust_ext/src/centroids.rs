@@ -9,6 +9,8 @@
 //! wins, ties going to the lowest index. The answer is therefore the one a plain float64
 //! loop would give, not an artefact of the GEMM's rounding.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use crate::error::{KernelError, KernelResult};
@@ -90,15 +92,37 @@ fn validate(x: &Matrix<'_>, centroids: &Matrix<'_>) -> KernelResult<()> {
             x.cols, centroids.cols
         )));
     }
-    check_finite(centroids, "centroids")?;
-    check_finite(x, "x")?;
-    Ok(())
+    // `x` is checked block by block during the work, where its rows are in cache anyway.
+    check_finite(centroids, "centroids")
+}
+
+/// Records the earliest non-finite position seen by any block (a minimum, hence the same
+/// answer whatever the scheduling).
+struct FirstNonFinite(AtomicUsize);
+
+impl FirstNonFinite {
+    fn new() -> Self {
+        Self(AtomicUsize::new(usize::MAX))
+    }
+
+    fn record(&self, flat_position: usize) {
+        self.0.fetch_min(flat_position, Ordering::Relaxed);
+    }
+
+    fn into_result(self, cols: usize) -> KernelResult<()> {
+        match self.0.into_inner() {
+            usize::MAX => Ok(()),
+            pos => Err(KernelError::NonFinite { array: "x", row: pos / cols, col: pos % cols }),
+        }
+    }
 }
 
 /// Per-thread scratch space for one query block.
 struct Scratch {
     scores: Vec<f32>,
     best: Vec<f32>,
+    limits: Vec<f32>,
+    margins: Vec<f32>,
     candidates: Vec<Vec<(u32, f32)>>,
 }
 
@@ -107,6 +131,8 @@ impl Scratch {
         Self {
             scores: vec![0.0; QUERY_BLOCK * CENTROID_TILE],
             best: vec![0.0; QUERY_BLOCK],
+            limits: vec![0.0; QUERY_BLOCK],
+            margins: vec![0.0; QUERY_BLOCK],
             candidates: vec![Vec::new(); QUERY_BLOCK],
         }
     }
@@ -139,7 +165,8 @@ impl<'a> Prepared<'a> {
         (2.0 * bound) as f32
     }
 
-    /// Nearest centroid of each query of `block` (rows `start..start+len` of `x`).
+    /// Nearest centroid of each query of `block` (rows `start..start+len` of `x`), or
+    /// the flat position of the first non-finite value of the block.
     fn assign_block(
         &self,
         x: &Matrix<'_>,
@@ -147,19 +174,22 @@ impl<'a> Prepared<'a> {
         len: usize,
         scratch: &mut Scratch,
         mut emit: impl FnMut(usize, usize, Option<f64>),
-    ) {
+    ) -> Result<(), usize> {
         let d = x.cols;
         let k = self.centroids.rows;
         for r in 0..len {
+            let row = x.row(start + r);
+            let norm: f64 = row.iter().map(|v| f64::from(*v) * f64::from(*v)).sum();
+            // Finite float32 values cannot overflow this float64 sum: non-finite means bad input.
+            if !norm.is_finite() {
+                let col = row.iter().position(|v| !v.is_finite()).unwrap_or(0);
+                return Err((start + r) * d + col);
+            }
+            scratch.margins[r] = self.margin(norm);
             scratch.best[r] = f32::INFINITY;
             scratch.candidates[r].clear();
         }
-        let margins: Vec<f32> = (0..len)
-            .map(|r| {
-                let row = x.row(start + r);
-                self.margin(row.iter().map(|v| f64::from(*v) * f64::from(*v)).sum())
-            })
-            .collect();
+        let margins = &scratch.margins[..len];
         let mut tile_start = 0;
         while tile_start < k {
             let tile = CENTROID_TILE.min(k - tile_start);
@@ -206,13 +236,24 @@ impl<'a> Prepared<'a> {
                 }
             }
             // Keep everything within the margin of the running best; the lists are
-            // pruned against the final best below.
+            // pruned against the final best below. Sixteen queries at a time are compared
+            // into a bit mask (vectorised); the rare hits are handled one by one.
+            let limits = &mut scratch.limits[..len];
+            for ((l, b), m) in limits.iter_mut().zip(best.iter()).zip(margins) {
+                *l = b + m;
+            }
             for (j, &norm) in norms.iter().enumerate() {
                 let row = &scores[j * len..(j + 1) * len];
-                for (q, &g) in row.iter().enumerate() {
-                    let s = norm + g;
-                    if s <= best[q] + margins[q] {
-                        scratch.candidates[q].push(((tile_start + j) as u32, s));
+                for (lane, (vals, lims)) in row.chunks(16).zip(limits.chunks(16)).enumerate() {
+                    let mut mask = 0u32;
+                    for (i, (&g, &lim)) in vals.iter().zip(lims).enumerate() {
+                        mask |= u32::from(norm + g <= lim) << i;
+                    }
+                    while mask != 0 {
+                        let i = mask.trailing_zeros() as usize;
+                        mask &= mask - 1;
+                        let q = lane * 16 + i;
+                        scratch.candidates[q].push(((tile_start + j) as u32, norm + vals[i]));
                     }
                 }
             }
@@ -239,6 +280,7 @@ impl<'a> Prepared<'a> {
             };
             emit(r, label, dist);
         }
+        Ok(())
     }
 }
 
@@ -251,20 +293,25 @@ pub fn nearest_centroid(
     let prepared = Prepared::new(centroids);
     let mut labels = vec![0i64; x.rows];
     let mut dists = vec![0f32; x.rows];
+    let bad = FirstNonFinite::new();
     labels
         .par_chunks_mut(QUERY_BLOCK)
         .zip(dists.par_chunks_mut(QUERY_BLOCK))
         .enumerate()
         .for_each_init(Scratch::new, |scratch, (block, (lab, dis))| {
             let start = block * QUERY_BLOCK;
-            prepared.assign_block(&x, start, lab.len(), scratch, |r, label, dist| {
+            let done = prepared.assign_block(&x, start, lab.len(), scratch, |r, label, dist| {
                 lab[r] = label as i64;
                 let dist = dist.unwrap_or_else(|| {
                     exact_sq_distance(x.row(start + r), prepared.centroids.row(label))
                 });
                 dis[r] = dist as f32;
             });
+            if let Err(pos) = done {
+                bad.record(pos);
+            }
         });
+    bad.into_result(x.cols)?;
     Ok((labels, dists))
 }
 
@@ -274,6 +321,7 @@ pub fn vote_counts(x: Matrix<'_>, centroids: Matrix<'_>) -> KernelResult<Vec<i64
     let k = centroids.rows;
     let prepared = Prepared::new(centroids);
     let blocks = x.rows.div_ceil(QUERY_BLOCK);
+    let bad = FirstNonFinite::new();
     let counts = (0..blocks)
         .into_par_iter()
         .fold(
@@ -281,9 +329,12 @@ pub fn vote_counts(x: Matrix<'_>, centroids: Matrix<'_>) -> KernelResult<Vec<i64
             |(mut scratch, mut counts), block| {
                 let start = block * QUERY_BLOCK;
                 let len = QUERY_BLOCK.min(x.rows - start);
-                prepared.assign_block(&x, start, len, &mut scratch, |_, label, _| {
+                let done = prepared.assign_block(&x, start, len, &mut scratch, |_, label, _| {
                     counts[label] += 1;
                 });
+                if let Err(pos) = done {
+                    bad.record(pos);
+                }
                 (scratch, counts)
             },
         )
@@ -295,6 +346,7 @@ pub fn vote_counts(x: Matrix<'_>, centroids: Matrix<'_>) -> KernelResult<Vec<i64
                 a
             },
         );
+    bad.into_result(x.cols)?;
     Ok(counts)
 }
 

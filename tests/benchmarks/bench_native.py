@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -40,6 +41,30 @@ def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def votes_peak_extra_mb(which: str, n: int, k: int, d: int, threads: int) -> float:
+    """Peak memory that one vote count adds on top of its inputs, measured in a fresh
+    process by sampling its resident set size during a second (warm) call."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--peak-child", which, str(n), str(k), str(d), str(threads)],
+        check=True, capture_output=True, text=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _peak_child(which: str, n: int, k: int, d: int, threads: int) -> None:
+    rng = np.random.default_rng(1)
+    x, c = unit_rows(rng, n, d), unit_rows(rng, k, d)
+    if which == "faiss":
+        import faiss
+
+        faiss.omp_set_num_threads(threads)
+        run = lambda: faiss_votes(x, c)  # noqa: E731
+    else:
+        run = lambda: native.vote_counts(x, c, num_threads=threads)  # noqa: E731
+    run()  # warm up: thread pools, BLAS buffers, lazy imports
+    print(sampled_peak_extra_mb(run))
+
+
 def rss_mb() -> float:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -48,26 +73,34 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def peak_extra_mb(fn: Callable[[], object]) -> float:
-    """Peak resident memory added while `fn` runs (sampled every 2 ms)."""
-    base = rss_mb()
-    peak = base
+def sampled_peak_extra_mb(fn: Callable[[], object]) -> float:
+    """Peak resident memory above the level before `fn`, sampled every millisecond."""
+    base = peak = rss_mb()
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, rss_mb())
-            time.sleep(0.002)
+            time.sleep(0.001)
 
-    t = threading.Thread(target=sample)
-    t.start()
+    sampler = threading.Thread(target=sample)
+    sampler.start()
     try:
         fn()
     finally:
         done.set()
-        t.join()
+        sampler.join()
     return max(peak, rss_mb()) - base
+
+
+def faiss_votes(x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    import faiss
+
+    index = faiss.IndexFlatL2(c.shape[1])
+    index.add(c)
+    _, idx = index.search(x, 1)
+    return np.bincount(idx[:, 0], minlength=c.shape[0])
 
 
 def instruction_corpus(target_mb: float) -> tuple[list[str], str]:
@@ -127,17 +160,10 @@ def bench_votes(n: int, k: int, d: int, runs: int, threads: int) -> dict:
     faiss.omp_set_num_threads(threads)
     rng = np.random.default_rng(1)
     x, c = unit_rows(rng, n, d), unit_rows(rng, k, d)
-
-    def reference() -> np.ndarray:
-        index = faiss.IndexFlatL2(d)
-        index.add(c)
-        _, idx = index.search(x, 1)
-        return np.bincount(idx[:, 0], minlength=k)
-
     ours_t, ours = median_time(lambda: native.vote_counts(x, c, num_threads=threads), runs)
-    ref_t, ref = median_time(reference, runs)
-    ours_mem = peak_extra_mb(lambda: native.vote_counts(x, c, num_threads=threads))
-    ref_mem = peak_extra_mb(reference)
+    ref_t, ref = median_time(lambda: faiss_votes(x, c), runs)
+    ours_mem = votes_peak_extra_mb("ours", n, k, d, threads)
+    ref_mem = votes_peak_extra_mb("faiss", n, k, d, threads)
     # faiss rounds in float32 through ||x||^2+||c||^2-2x.c; ours is exact: near-ties may differ.
     moved = int(np.abs(ours - ref).sum()) // 2
     return {
@@ -170,6 +196,10 @@ def bench_resample(m: int, k: int, runs: int, threads: int) -> dict:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--peak-child":
+        which, n, k, d, threads = sys.argv[2], *map(int, sys.argv[3:7])
+        _peak_child(which, n, k, d, threads)
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
