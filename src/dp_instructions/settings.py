@@ -11,4 +11,7 @@ HOOKS: tuple = ()
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    # An environment (conf/local, conf/paper) overrides single keys of a pipeline's
+    # parameters instead of replacing the whole `<pipeline>:` block.
+    "merge_strategy": {"parameters": "soft", "globals": "soft"},
 }
