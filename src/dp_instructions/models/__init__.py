@@ -1,0 +1,1 @@
+"""Language models: the public base generator, DP-LoRA fine-tuning, sampling, embeddings."""

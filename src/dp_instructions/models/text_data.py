@@ -1,0 +1,37 @@
+"""Instruction texts as fixed-length token tensors for causal-LM training."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from transformers import PreTrainedTokenizerBase
+
+
+def encode_instructions(
+    tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(input_ids, attention_mask), each `len(texts) x max_length`: `<bos> text <eos>`,
+    truncated to `max_length` (the EOS is dropped for over-long texts) and right-padded."""
+    bos, eos, pad = tokenizer.bos_token_id, tokenizer.eos_token_id, tokenizer.pad_token_id
+    encoded = tokenizer(list(texts), add_special_tokens=False, truncation=True, max_length=max_length - 2)["input_ids"]
+    ids = torch.full((len(encoded), max_length), pad, dtype=torch.long)
+    mask = torch.zeros((len(encoded), max_length), dtype=torch.long)
+    for row, tokens in enumerate(encoded):
+        seq = [bos, *tokens, eos][:max_length]
+        ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        mask[row, : len(seq)] = 1
+    return ids, mask
+
+
+def sequence_loss(logits: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Per-example loss: the summed next-token loss over real tokens divided by the
+    maximum sequence length (paper, footnote 4), so every example weighs by its length
+    the same way whatever the padding of its batch. Shape: (batch,)."""
+    shift_logits = logits[:, :-1, :]
+    targets = input_ids[:, 1:]
+    target_mask = attention_mask[:, 1:].to(shift_logits.dtype)
+    token_loss = torch.nn.functional.cross_entropy(
+        shift_logits.reshape(-1, shift_logits.size(-1)), targets.reshape(-1), reduction="none"
+    ).view_as(targets)
+    return (token_loss * target_mask).sum(dim=1) / input_ids.size(1)
