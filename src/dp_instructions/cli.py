@@ -1,0 +1,216 @@
+"""Project CLI commands, added to ``kedro`` inside the project.
+
+Kedro loads ``<package>.cli`` and merges its ``cli`` group with the built-in project
+commands (``run``, ``catalog``, …), so this module defines only new commands and
+overrides none:
+
+    kedro privacy status [--env ENV] [--ledger PATH] [--json]
+
+prints the budget from ``parameters.yml`` (``privacy:``), the epsilon spent on each
+private dataset (all its releases composed with the PRV accountant, at the budget's
+delta) and every release recorded in the privacy ledger.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dp_instructions.privacy.boundary import LEDGER_DATASET
+
+BUDGET_KEYS = ("epsilon", "delta", "histogram_noise_multiplier", "noise_seed")
+
+
+@click.group(name="dp-instructions")
+def cli() -> None:
+    """dp-instructions project commands."""
+
+
+@cli.group()
+def privacy() -> None:
+    """Privacy budget and ledger."""
+
+
+def _load_project(metadata: Any, env: str | None) -> tuple[dict[str, Any], Any]:
+    """``(privacy parameters, PrivacyLedger from the catalog)`` via a real KedroSession."""
+    from kedro.framework.session import KedroSession
+    from kedro.framework.startup import bootstrap_project
+
+    project_path = Path(metadata.project_path) if metadata is not None else Path.cwd()
+    if metadata is None:
+        bootstrap_project(project_path)
+    # A status report, not a run: keep Kedro's INFO chatter and config-loader warnings
+    # out of the output (and out of --json).
+    kedro_logger = logging.getLogger("kedro")
+    previous_level = kedro_logger.level
+    kedro_logger.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with KedroSession.create(project_path=project_path, env=env) as session:
+                context = session.load_context()
+                params = context.params.get("privacy")
+                catalog = context.catalog
+                if LEDGER_DATASET not in catalog:
+                    raise click.ClickException(
+                        f"the catalog has no '{LEDGER_DATASET}' entry (conf/base/catalog.yml)"
+                    )
+                ledger = catalog.get(LEDGER_DATASET).load()
+    finally:
+        kedro_logger.setLevel(previous_level)
+    if not isinstance(params, dict) or "epsilon" not in params:
+        raise click.ClickException("parameters have no `privacy:` block with `epsilon` (conf/base/parameters.yml)")
+    return params, ledger
+
+
+def _mechanisms_text(record: Any) -> str:
+    parts = []
+    for m in record.mechanisms:
+        d = m.to_dict()
+        if d["kind"] == "poisson_subsampled_gaussian":
+            parts.append(f"DP-SGD σ={d['noise_multiplier']:.4g} q={d['sampling_rate']:.4g} T={d['steps']}")
+        else:
+            count = f" ×{d['count']}" if d["count"] != 1 else ""
+            parts.append(f"Gaussian σ={d['noise_multiplier']:.4g}{count}")
+    return "; ".join(parts)
+
+
+def _code_text(record: Any) -> str:
+    cv = record.code_version
+    commit = (cv.get("git_commit") or "")[:10]
+    dirty = "+dirty" if cv.get("git_dirty") else ""
+    return f"{cv.get('package', '?')} {commit}{dirty}".strip()
+
+
+@privacy.command()
+@click.option("--env", "-e", default=None, help="Kedro configuration environment (default: local).")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Read this ledger file instead of the catalog's privacy_ledger.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables.")
+@click.pass_obj
+def status(metadata: Any, env: str | None, ledger_path: Path | None, as_json: bool) -> None:
+    """Budget, epsilon spent per private dataset, and every DP release."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from dp_instructions.exceptions import DPInstructionsError
+    from dp_instructions.privacy.budget import Budget
+    from dp_instructions.privacy.ledger import PrivacyLedger
+
+    params, ledger = _load_project(metadata, env)
+    if ledger_path is not None:
+        ledger = PrivacyLedger(ledger_path)
+
+    def budget_for(n: int) -> Budget:
+        return Budget.from_params(params, dataset_size=n)
+
+    try:
+        accounts = ledger.accounts(budget_for)
+        # A budget cannot be raised after spending (the ledger refuses such charges): where
+        # the parameters now ask for more than a dataset's first release was charged under,
+        # report against that first budget, which is the one still in force.
+        raised = []
+        for i, a in enumerate(accounts):
+            first = a.releases[0].budget
+            if a.budget.epsilon > first.epsilon or a.budget.delta > first.delta:
+                raised.append(a.fingerprint)
+                accounts[i] = dataclasses.replace(a, budget=first, spent=ledger.spent(a.fingerprint, first.delta))
+    except DPInstructionsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ledger": str(ledger.path),
+                    "budget": {k: params.get(k) for k in BUDGET_KEYS},
+                    "datasets": [
+                        {
+                            "fingerprint": a.fingerprint,
+                            "datasets": list(a.datasets),
+                            "dataset_size": a.dataset_size,
+                            "epsilon_budget": a.budget.epsilon,
+                            "delta": a.budget.delta,
+                            "epsilon_spent": a.spent,
+                            "epsilon_remaining": a.remaining,
+                            "releases": len(a.releases),
+                            "all_private": a.all_private,
+                            "budget_raised_in_parameters": a.fingerprint in raised,
+                        }
+                        for a in accounts
+                    ],
+                    "releases": [r.body() | {"hash": r.hash} for a in accounts for r in a.releases],
+                },
+                indent=2,
+            )
+        )
+        return
+
+    console = Console()
+    delta = params.get("delta")
+    delta_text = (
+        f"{delta:g}" if delta is not None else "default: largest 5e-k strictly below 1/(10 N) (5e-7 for N = 180,000)"
+    )
+    console.print("[bold]Privacy budget[/bold] (parameters: privacy)")
+    console.print(f"  epsilon  {params['epsilon']:g} per private dataset, all releases composed (PRV accountant)")
+    console.print(f"  delta    {delta_text}")
+    if params.get("histogram_noise_multiplier") is not None:
+        console.print(f"  histogram noise multiplier  {params['histogram_noise_multiplier']:g}")
+    seed = params.get("noise_seed")
+    console.print(
+        "  noise    "
+        + ("secure (os.urandom)" if seed is None else f"[bold red]fixed seed {seed}: releases are NOT private[/]")
+    )
+    console.print(f"  ledger   {ledger.path}")
+    console.print()
+
+    if not accounts:
+        console.print("No DP releases recorded yet: nothing spent.")
+        return
+
+    spent = Table(title="Spent per private dataset (composed, at the budget's delta)")
+    for col in ("fingerprint", "dataset", "N", "delta", "spent ε", "budget ε", "remaining ε", "releases", "private"):
+        spent.add_column(col, justify="right" if col not in ("fingerprint", "dataset", "private") else "left")
+    for a in accounts:
+        spent.add_row(
+            a.fingerprint.removeprefix("sha256:")[:12],
+            ", ".join(a.datasets) or "?",
+            f"{a.dataset_size:,}",
+            f"{a.budget.delta:g}",
+            f"{a.spent:.4f}",
+            f"{a.budget.epsilon:g}",
+            f"{a.remaining:.4f}",
+            str(len(a.releases)),
+            "yes" if a.all_private else "[bold red]NO (fixed seed)[/]",
+        )
+    console.print(spent)
+    for fp in raised:
+        console.print(
+            f"[bold yellow]note[/]: dataset {fp.removeprefix('sha256:')[:12]} keeps the budget its first release "
+            "was charged under; the parameters ask for more, and a budget cannot be raised after spending"
+        )
+
+    console.print()
+    console.print("[bold]Releases[/bold] (oldest first)")
+    for r in sorted((r for a in accounts for r in a.releases), key=lambda r: r.seq):
+        noise = "secure noise" if r.private else "[bold red]FIXED NOISE SEED: NOT PRIVATE[/]"
+        console.print(f"  [bold]#{r.seq}[/bold]  {r.time[:19].replace('T', ' ')} UTC  [bold]{r.stage}[/bold]")
+        console.print(
+            f"      dataset {r.fingerprint.removeprefix('sha256:')[:12]} ({r.dataset or '?'}, N={r.dataset_size:,})"
+            f"   {_mechanisms_text(r)}"
+        )
+        console.print(
+            f"      ε {r.epsilon:.4f} (dataset total {r.epsilon_total:.4f} at δ {r.budget.delta:g})   {noise}"
+        )
+        console.print(f"      run {r.run_id}   code {_code_text(r)}", highlight=False)

@@ -1,0 +1,80 @@
+"""Project hooks (registered in ``settings.HOOKS``).
+
+``PrivacyHooks`` enforces the privacy boundary before every ``kedro run``: it checks the
+registered pipelines (and the filtered pipeline about to run) against the catalog's
+privacy classes and stops the run with every offending path printed, before any node
+has touched data. It also binds the Kedro run id to the ``privacy_ledger`` dataset so
+every release is recorded under the run that made it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+from kedro.pipeline import Pipeline
+
+from dp_instructions.privacy.boundary import (
+    DEFAULT_PRIVATE_FREE_PIPELINES,
+    LEDGER_DATASET,
+    assert_privacy_boundary,
+    catalog_config_from_catalog,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Name under which the pipeline being run is checked next to the registered ones.
+RUN_PIPELINE_NAME = "<this run>"
+
+
+def _registered_pipelines() -> dict[str, Pipeline]:
+    from kedro.framework.project import pipelines
+
+    return dict(pipelines)
+
+
+class PrivacyHooks:
+    """Boundary check before every run; run id for the privacy ledger."""
+
+    def __init__(self, private_free_pipelines: tuple[str, ...] = DEFAULT_PRIVATE_FREE_PIPELINES):
+        self.private_free_pipelines = tuple(private_free_pipelines)
+        self._catalog: Any = None
+        self._conf_catalog: dict[str, Any] | None = None
+
+    @hook_impl
+    def after_catalog_created(self, catalog: Any, conf_catalog: dict[str, Any]) -> None:
+        # The catalog *config* carries the privacy classes of every entry, including
+        # MemoryDatasets and dataset factory patterns that the catalog object cannot list.
+        self._catalog = catalog
+        self._conf_catalog = conf_catalog
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
+        registered = _registered_pipelines()
+        if self._conf_catalog is not None and catalog is self._catalog:
+            conf = self._conf_catalog
+        else:  # hook driven by hand with a catalog it was not told about
+            nodes = [node for p in [pipeline, *registered.values()] for node in p.nodes]
+            names = {n for node in nodes for n in (*node.inputs, *node.outputs)}
+            conf = catalog_config_from_catalog(catalog, names)
+        # Registered pipelines: every rule. The filtered run pipeline is a subset of them;
+        # it is checked too, without the free-dataset rule (a --to-nodes run legitimately
+        # leaves memory outputs).
+        assert_privacy_boundary(registered, conf, private_free_pipelines=self.private_free_pipelines)
+        assert_privacy_boundary(
+            {RUN_PIPELINE_NAME: pipeline},
+            conf,
+            private_free_pipelines=self.private_free_pipelines,
+            check_catalog_entries=False,
+            check_free_datasets=False,
+        )
+        n_nodes = len(registered.get("__default__", pipeline).nodes)
+        logger.info("privacy boundary holds (%d registered pipelines, %d nodes)", len(registered), n_nodes)
+
+        if LEDGER_DATASET in catalog:
+            from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
+
+            ledger = catalog.get(LEDGER_DATASET)
+            if isinstance(ledger, PrivacyLedgerDataset):
+                ledger.bind_run(run_params.get("run_id"))
