@@ -14,10 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def project_copy(tmp_path: Path) -> Path:
-    """pyproject.toml + conf/ copied under tmp_path, with an empty conf/local and data/."""
+    """pyproject.toml + conf/ copied under tmp_path, with an empty src/, conf/local and data/."""
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
+    # Kedro's bootstrap checks that the source directory exists (a link is resolved and
+    # refused); the package itself is imported from the installed distribution.
+    (project / "src").mkdir()
     shutil.copytree(ROOT / "conf", project / "conf", ignore=shutil.ignore_patterns("local"))
     (project / "conf" / "local").mkdir()
     (project / "data").mkdir()
