@@ -106,7 +106,7 @@ def test_calibration_without_histogram_and_small_runs():
 
 def test_impossible_budgets_are_clear_errors():
     hist_alone = compose_epsilon([Gaussian(HIST)], DELTA)
-    with pytest.raises(ImpossibleBudgetError, match="histogram release .* alone spends"):
+    with pytest.raises(ImpossibleBudgetError, match="histogram release .* spend epsilon"):
         calibrate_sgd_noise(hist_alone * 0.9, DELTA, Q, STEPS, histogram_noise=HIST)
     with pytest.raises(ImpossibleBudgetError, match="no DP-SGD noise multiplier"):
         calibrate_sgd_noise(hist_alone + 1e-3, DELTA, Q, STEPS, histogram_noise=HIST, max_noise_multiplier=20)

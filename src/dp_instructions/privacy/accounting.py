@@ -17,6 +17,7 @@ sigma is a Gaussian mechanism with noise multiplier sigma.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,6 +36,8 @@ from dp_instructions.exceptions import (
     InvalidBudgetError,
     InvalidInputError,
 )
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_PRECISION",
@@ -177,27 +180,47 @@ def _prvs(canonical: _Canonical) -> tuple[list[Any], list[int]]:
     return prvs, counts
 
 
+def _prv_epsilon(canonical: _Canonical, delta: float, eps_error: float, delta_error_ratio: float) -> float:
+    prvs, counts = _prvs(canonical)
+    accountant = PRVAccountant(
+        prvs=prvs,
+        eps_error=eps_error,
+        delta_error=delta * delta_error_ratio,
+        max_self_compositions=counts,
+    )
+    _, _, eps_upper = accountant.compute_epsilon(delta=delta, num_self_compositions=counts)
+    if math.isnan(eps_upper):
+        raise ValueError("the accountant returned NaN")
+    return max(float(eps_upper), 0.0)
+
+
 @functools.lru_cache(maxsize=512)
 def _compose_canonical(canonical: _Canonical, delta: float, eps_error: float, delta_error_ratio: float) -> float:
+    """PRV upper bound; where the PRV discretisation fails (it does for few, weakly noised
+    steps: "Discrete mean differs from continuous mean"), a finer mesh, then the RDP
+    bound, which is looser but still a valid upper bound. The chain is deterministic, so
+    calibration and the ledger always agree on the same number."""
     if not canonical:
         return 0.0
-    prvs, counts = _prvs(canonical)
+    errors = []
+    for attempt_error in (eps_error, eps_error / 10):
+        try:
+            return _prv_epsilon(canonical, delta, attempt_error, delta_error_ratio)
+        except (ValueError, RuntimeError, FloatingPointError) as exc:
+            errors.append(f"eps_error={attempt_error:g}: {exc}")
     try:
-        accountant = PRVAccountant(
-            prvs=prvs,
-            eps_error=eps_error,
-            delta_error=delta * delta_error_ratio,
-            max_self_compositions=counts,
-        )
-        _, _, eps_upper = accountant.compute_epsilon(delta=delta, num_self_compositions=counts)
+        prvs, counts = _prvs(canonical)
+        eps_rdp = float(RDP(prvs=prvs).compute_epsilon(delta=delta, num_self_compositions=counts)[2])
     except (ValueError, RuntimeError, FloatingPointError) as exc:
+        errors.append(f"RDP: {exc}")
+        eps_rdp = math.nan
+    if math.isnan(eps_rdp):
         raise AccountingError(
-            f"the PRV accountant failed for {list(canonical)} at delta={delta:g} "
-            f"(eps_error={eps_error}): {exc}"
-        ) from exc
-    if math.isnan(eps_upper):
-        raise AccountingError(f"the PRV accountant returned NaN for {list(canonical)} at delta={delta:g}")
-    return max(float(eps_upper), 0.0)
+            f"no accountant could bound {list(canonical)} at delta={delta:g}: {'; '.join(errors)}"
+        )
+    logger.warning("PRV accountant failed for %s at delta=%g (%s); using the RDP upper bound %.4f",
+                   list(canonical), delta, "; ".join(errors), eps_rdp)
+    return max(eps_rdp, 0.0)
 
 
 def _check_delta(delta: Any) -> float:
@@ -259,13 +282,15 @@ def calibrate_sgd_noise(
     steps: int,
     histogram_noise: float | None = None,
     *,
+    already_spent: Sequence[Mechanism] = (),
     precision: AccountingPrecision = DEFAULT_PRECISION,
     rtol: float = 1e-4,
     min_noise_multiplier: float = 0.3,
     max_noise_multiplier: float = 1e4,
 ) -> float:
     """Smallest DP-SGD noise multiplier (to relative ``rtol``) whose composition with the
-    histogram release stays within ``(epsilon, delta)``.
+    histogram release, and with the releases ``already_spent`` on the same data (from the
+    ledger), stays within ``(epsilon, delta)``.
 
     Why not a linear search (the paper's code): it can step over the answer. This brackets
     the root of ``compose_epsilon(...) - epsilon`` (starting from the instant RDP solution,
@@ -282,7 +307,9 @@ def calibrate_sgd_noise(
     eps = _positive_float(epsilon, "epsilon")
     delta = _check_delta(delta)
     q = SubsampledGaussian(1.0, sampling_rate, steps)  # validates sampling_rate and steps
-    fixed: list[Mechanism] = [] if histogram_noise is None else [Gaussian(histogram_noise)]
+    fixed: list[Mechanism] = list(already_spent)
+    if histogram_noise is not None:
+        fixed.append(Gaussian(histogram_noise))
     if rtol <= 0:
         raise InvalidInputError(f"`rtol` must be > 0, got {rtol!r}")
     if not 0 < min_noise_multiplier < max_noise_multiplier:
@@ -294,8 +321,8 @@ def calibrate_sgd_noise(
     fixed_eps = compose_epsilon(fixed, delta, precision)
     if fixed_eps >= eps:
         raise ImpossibleBudgetError(
-            f"the histogram release (noise multiplier {histogram_noise}) alone spends "
-            f"epsilon={fixed_eps:.4f} at delta={delta:g}, which leaves nothing of the budget "
+            f"the histogram release (noise multiplier {histogram_noise}) and {len(already_spent)} "
+            f"earlier release(s) spend epsilon={fixed_eps:.4f} at delta={delta:g}, which leaves nothing of the budget "
             f"epsilon={eps:g} for DP fine-tuning; raise epsilon or the histogram noise"
         )
 

@@ -1,0 +1,236 @@
+"""The DP generator release: plan, charge the ledger, fine-tune, package (Algorithm 1).
+
+Order matters for privacy: everything that can fail on bad input (parameters, budget,
+base model, LoRA targets) is checked before the ledger is charged; the ledger is charged
+before any private gradient is computed; the step count the loop ran is checked against
+the charged plan afterwards (``train_lora`` raises if they differ).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+from dataclasses import asdict
+from typing import Any
+
+import polars as pl
+import torch
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
+from dp_instructions.models.config import GenerationConfig
+from dp_instructions.models.device import pick_device
+from dp_instructions.models.dp_finetune import DPFineTuneConfig, TrainingResult, lora_targets, train_lora
+from dp_instructions.models.dp_plan import DPTrainingPlan, plan_dp_training
+from dp_instructions.models.generator import load_hub_model
+from dp_instructions.models.release import ReleaseCheckpoints, ReleaseState, training_identity
+from dp_instructions.privacy.accounting import dpsgd_schedule
+from dp_instructions.privacy.budget import Budget
+from dp_instructions.privacy.fingerprint import fingerprint_texts
+from dp_instructions.privacy.ledger import PrivacyLedger
+from dp_instructions.privacy.noise import NoiseSource
+
+log = logging.getLogger(__name__)
+
+STAGE = "dp_generation.train_dp_generator"
+
+
+def materialise_base(base: BaseModel, device: torch.device) -> PreTrainedModel:
+    """A fresh, trainable copy of the base model (LoRA injection mutates the model)."""
+    if base.hub_id is not None:
+        model, _ = load_hub_model(base.hub_id, device)
+        return model
+    assert base.model is not None
+    return copy.deepcopy(base.model).to(device)
+
+
+def base_identity(base: BaseModel) -> str:
+    """Hub id, or a digest of the in-memory weights (small models only)."""
+    if base.hub_id is not None:
+        return f"hub:{base.hub_id}"
+    assert base.model is not None
+    digest = hashlib.sha256()
+    for name, tensor in sorted(base.model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return f"sha256:{digest.hexdigest()[:32]}"
+
+
+def tokenizer_identity(tokenizer: PreTrainedTokenizerBase) -> str:
+    vocab = sorted(tokenizer.get_vocab().items())
+    return hashlib.sha256(repr(vocab).encode()).hexdigest()[:32]
+
+
+def _check_texts(frame: pl.DataFrame, dataset: str) -> list[str]:
+    if "text" not in frame.columns:
+        raise InvalidInputError(f"dataset `{dataset}` has no column `text` (columns: {frame.columns})")
+    if frame.height == 0:
+        raise InvalidInputError(f"dataset `{dataset}` is empty: nothing to fine-tune on")
+    if frame["text"].null_count():
+        raise InvalidInputError(f"dataset `{dataset}` column `text` has {frame['text'].null_count()} nulls")
+    return frame["text"].to_list()
+
+
+def train_dp_generator(
+    base: BaseModel,
+    tokenizer: PreTrainedTokenizerBase,
+    training_data: pl.DataFrame,
+    instructions_train: pl.DataFrame,
+    ledger: PrivacyLedger,
+    config: GenerationConfig,
+    privacy: dict[str, Any],
+) -> tuple[GeneratorArtifact, dict[str, Any]]:
+    """Fine-tune LoRA with DP on ``training_data`` (``instructions_train`` plus any canaries)
+    and return the generator (dp_release) and a training report (private: it holds losses
+    measured on private batches without noise).
+
+    The release is charged to the fingerprint of ``instructions_train``'s ``text`` column,
+    the dataset whose records it protects (the resampling histogram charges the same
+    fingerprint, so the two compose). Canary rows only enlarge the dataset the sampler
+    draws from, and ``q`` is computed on that enlarged size.
+    """
+    private_texts = _check_texts(instructions_train, "instructions_train")
+    texts = _check_texts(training_data, "dp_training_instructions")
+    n_private = len(private_texts)
+    fingerprint = fingerprint_texts(instructions_train["text"])
+    budget = Budget.from_params(privacy, n_private)
+    noise = NoiseSource.from_seed(privacy.get("noise_seed"))
+    histogram_sigma = privacy.get("histogram_noise_multiplier")
+    device = pick_device(config.device)
+    ft = config.finetune
+
+    model = materialise_base(base, device)
+    lora_targets(model, ft.target_modules)  # unknown architecture: fail before charging
+    identity = training_identity({
+        "fingerprint": fingerprint,
+        "training_data": fingerprint_texts(training_data["text"]),
+        "base": base_identity(base),
+        "tokenizer": tokenizer_identity(tokenizer),
+        "finetune": {k: v for k, v in asdict(ft).items() if k != "checkpoint_every"},
+        "epochs": config.epochs,
+        "noise_multiplier": config.noise_multiplier,
+        "histogram_noise_multiplier": histogram_sigma,
+        "budget": [budget.epsilon, budget.delta],
+        "noise": noise.describe(),
+        "world_size": config.world_size,
+    })
+    checkpoints = ReleaseCheckpoints(config.checkpoint_dir)
+    state = checkpoints.find(identity, ledger, fingerprint) if config.resume else None
+    if state is not None:
+        plan = DPTrainingPlan(**state.plan)
+        log.info("continuing release %s (%s): no new privacy charge", state.release_id,
+                 "complete, reused as post-processing" if state.complete else "resuming from its checkpoint")
+    else:
+        if not config.resume:
+            checkpoints.forget(identity)
+        earlier = [m for r in ledger.records() if r.fingerprint == fingerprint for m in r.mechanisms]
+        plan = plan_dp_training(
+            training_examples=len(texts),
+            expected_batch_size=ft.expected_batch_size,
+            epochs=config.epochs,
+            budget=budget,
+            histogram_noise_multiplier=histogram_sigma,
+            already_spent=earlier,
+            noise_multiplier=config.noise_multiplier,
+        )
+        record = ledger.charge(
+            stage=STAGE,
+            mechanisms=[plan.mechanism],
+            fingerprint=fingerprint,
+            dataset_size=n_private,
+            budget=budget,
+            noise=noise,
+            dataset="instructions_train",
+            parameters={
+                "plan": plan.to_dict(),
+                "max_grad_norm": ft.max_grad_norm,
+                "base_model": base_identity(base),
+                "canary_rows": len(texts) - n_private,
+                "identity": identity,
+            },
+        )
+        state = ReleaseState(identity=identity, release_id=record.release_id, plan=plan.to_dict())
+        checkpoints.save(state)
+
+    peft_model, result = train_lora(
+        model, tokenizer, texts, ft,
+        sampling_rate=plan.sampling_rate,
+        steps=plan.steps,
+        noise_multiplier=plan.noise_multiplier,
+        noise_source=noise,
+        checkpoint_path=checkpoints.checkpoint_path(identity),
+        run_identity=f"{identity}:{state.release_id}",
+        device=device,
+    )
+    checkpoints.save(ReleaseState(identity=identity, release_id=state.release_id, plan=state.plan, complete=True))
+
+    metadata = {
+        "kind": "dp_generator",
+        "private": noise.private,
+        "base_model": base.metadata | {"identity": base_identity(base)},
+        "base_hub_id": base.hub_id,
+        "lora": {"rank": ft.lora_rank, "alpha": ft.lora_alpha, "target_modules": lora_targets(model, ft.target_modules)},
+        "privacy": {
+            "release_id": state.release_id,
+            "stage": STAGE,
+            "fingerprint": fingerprint,
+            "dataset_size": n_private,
+            "training_examples": len(texts),
+            "noise_multiplier": plan.noise_multiplier,
+            "sampling_rate": plan.sampling_rate,
+            "steps": plan.steps,
+            "max_grad_norm": ft.max_grad_norm,
+            "epsilon": plan.epsilon,
+            "epsilon_planned_total": plan.epsilon_planned_total,
+            "delta": plan.delta,
+            "noise": noise.describe(),
+        },
+        "training": {k: v for k, v in asdict(ft).items()} | {"epochs": config.epochs},
+        "identity": identity,
+    }
+    report = {
+        "release_id": state.release_id,
+        "plan": plan.to_dict(),
+        "result": result.to_dict(),
+        "resumed_from_step": result.resumed_from_step,
+        "noise": noise.describe(),
+    }
+    return GeneratorArtifact(model=peft_model.to("cpu"), tokenizer=tokenizer, metadata=metadata), report
+
+
+def train_control_generator(
+    base: BaseModel,
+    tokenizer: PreTrainedTokenizerBase,
+    training_data: pl.DataFrame,
+    config: GenerationConfig,
+) -> tuple[GeneratorArtifact, TrainingResult]:
+    """The non-private control for the memorisation audit: the same trainer, batches and
+    schedule as the DP generator, with clipping and noise off. Its output is private."""
+    texts = _check_texts(training_data, "dp_training_instructions")
+    device = pick_device(config.device)
+    ft = DPFineTuneConfig(**{**asdict(config.finetune), "dp": False})
+    schedule = dpsgd_schedule(len(texts), ft.expected_batch_size, config.epochs)
+    model = materialise_base(base, device)
+    peft_model, result = train_lora(
+        model, tokenizer, texts, ft,
+        sampling_rate=schedule.sampling_rate,
+        steps=schedule.steps,
+        noise_multiplier=0.0,
+        noise_source=NoiseSource.secure(),
+        device=device,
+    )
+    metadata = {
+        "kind": "nonprivate_control",
+        "private": False,
+        "warning": "trained WITHOUT differential privacy: private, for the memorisation audit only",
+        "base_model": base.metadata | {"identity": base_identity(base)},
+        "base_hub_id": base.hub_id,
+        "training": asdict(ft) | {"epochs": config.epochs, "steps": schedule.steps,
+                                  "sampling_rate": schedule.sampling_rate},
+    }
+    return GeneratorArtifact(model=peft_model.to("cpu"), tokenizer=tokenizer, metadata=metadata), result
+
+
+__all__ = ["STAGE", "train_control_generator", "train_dp_generator"]

@@ -1,0 +1,147 @@
+"""Thin node wrappers for dp_generation; the work is in dp_instructions.models."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import polars as pl
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
+
+from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
+from dp_instructions.models.canaries import insert_canaries, make_canaries
+from dp_instructions.models.config import GenerationConfig
+from dp_instructions.models.device import limit_cpu_threads, pick_device
+from dp_instructions.models.generator import build_small_gpt2, pretrain
+from dp_instructions.models.sampling import clean_samples, sample_instructions
+from dp_instructions.models.tokenizer import train_bpe_tokenizer
+from dp_instructions.models.train_generator import train_control_generator, train_dp_generator as _train_dp
+from dp_instructions.privacy.ledger import PrivacyLedger
+
+log = logging.getLogger(__name__)
+
+
+def _public_texts(public_instructions: pl.DataFrame) -> list[str]:
+    if "text" not in public_instructions.columns:
+        raise InvalidInputError(
+            f"dataset `public_instructions` has no column `text` (columns: {public_instructions.columns})"
+        )
+    texts = public_instructions["text"].drop_nulls().to_list()
+    if not texts:
+        raise InvalidInputError("dataset `public_instructions` is empty: nothing to pre-train on")
+    return texts
+
+
+def build_public_tokenizer(public_instructions: pl.DataFrame, params: dict[str, Any], seed: int) -> PreTrainedTokenizerBase:
+    """The base model's tokenizer (hub), or a BPE tokenizer trained on public text only."""
+    config = GenerationConfig.parse(params, seed)
+    if config.base_model is not None:
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(config.base_model)
+        except OSError as exc:
+            raise InvalidInputError(
+                f"parameter `dp_generation.base_model` = {config.base_model!r}: its tokenizer cannot be loaded: {exc}"
+            ) from exc
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        if tokenizer.bos_token is None:
+            tokenizer.bos_token = tokenizer.eos_token
+        return tokenizer
+    return train_bpe_tokenizer(_public_texts(public_instructions), vocab_size=config.pretraining.vocab_size)
+
+
+def build_public_base_model(
+    public_instructions: pl.DataFrame, tokenizer: PreTrainedTokenizerBase, params: dict[str, Any], seed: int
+) -> BaseModel:
+    """A pointer to the hub model, or a small GPT-2 pre-trained on public text only."""
+    config = GenerationConfig.parse(params, seed)
+    if config.base_model is not None:
+        return BaseModel(model=None, hub_id=config.base_model, metadata={"source": "hub"})
+    limit_cpu_threads()
+    pre = config.pretraining
+    model = build_small_gpt2(tokenizer, pre.model, seed)
+    stats = pretrain(model, tokenizer, _public_texts(public_instructions), max_length=pre.max_length,
+                     epochs=pre.epochs, batch_size=pre.batch_size, learning_rate=pre.learning_rate, seed=seed,
+                     device=pick_device(config.device))
+    n_params = sum(p.numel() for p in model.parameters())
+    return BaseModel(model=model.to("cpu"), metadata={
+        "source": "embedded: GPT-2 pre-trained on public_instructions",
+        "config": pre.__dict__, "parameters": n_params, "pretraining": stats,
+    })
+
+
+def prepare_training_data(
+    instructions_train: pl.DataFrame, params: dict[str, Any], seed: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The DP training set (instructions_train plus canary copies) and the canary list."""
+    config = GenerationConfig.parse(params, seed)
+    missing = {"id", "text"} - set(instructions_train.columns)
+    if missing:
+        raise InvalidInputError(f"dataset `instructions_train` lacks column(s) {sorted(missing)}")
+    canaries = make_canaries(config.canaries)
+    data = insert_canaries(instructions_train.select("id", "text"), canaries, seed)
+    if canaries.height:
+        log.info("inserted %d canaries (%d rows) into %d training instructions", canaries.height,
+                 data.height - instructions_train.height, instructions_train.height)
+    return data, canaries
+
+
+def train_dp_generator(
+    base: BaseModel,
+    tokenizer: PreTrainedTokenizerBase,
+    training_data: pl.DataFrame,
+    instructions_train: pl.DataFrame,
+    ledger: PrivacyLedger,
+    params: dict[str, Any],
+    privacy: dict[str, Any],
+    seed: int,
+) -> tuple[GeneratorArtifact, dict[str, Any]]:
+    limit_cpu_threads()
+    return _train_dp(base, tokenizer, training_data, instructions_train, ledger, GenerationConfig.parse(params, seed),
+                     privacy)
+
+
+def sample_synthetic_instructions(
+    generator: GeneratorArtifact, params: dict[str, Any], seed: int
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """M unconditional samples, cleaned; every generation is counted in the report."""
+    limit_cpu_threads()
+    config = GenerationConfig.parse(params, seed)
+    model = generator.model.to(pick_device(config.device))
+    texts, stats = sample_instructions(model, generator.tokenizer, config.sampling)
+    kept, counts = clean_samples(texts)
+    release_id = generator.metadata.get("privacy", {}).get("release_id", "")
+    frame = kept.select(
+        pl.format("synthetic-{}", pl.col("sample_index").cast(pl.Utf8).str.zfill(7)).alias("id"),
+        pl.col("text"),
+        pl.col("sample_index").cast(pl.Int64),
+        pl.lit(release_id).alias("generator"),
+    )
+    report = {
+        "counts": counts,
+        "throughput": stats,
+        "sampling": config.sampling.__dict__,
+        "generator_release_id": release_id,
+        "generator_epsilon": generator.metadata.get("privacy", {}).get("epsilon"),
+    }
+    log.info("synthetic_initial: %d kept of %d generated (%d empty, %d duplicates)", counts["kept"],
+             counts["generated"], counts["empty"], counts["duplicates"])
+    return frame, report
+
+
+def train_nonprivate_control(
+    base: BaseModel,
+    tokenizer: PreTrainedTokenizerBase,
+    instructions_train: pl.DataFrame,
+    canaries: pl.DataFrame,
+    params: dict[str, Any],
+    seed: int,
+) -> tuple[GeneratorArtifact, dict[str, Any]]:
+    """The memorisation audit's control: same data (with the same canaries), DP off."""
+    limit_cpu_threads()
+    config = GenerationConfig.parse(params, seed)
+    data = insert_canaries(instructions_train.select("id", "text"), canaries, seed)
+    log.warning("training the NON-PRIVATE control generator (memorisation audit only; its output is private)")
+    artifact, result = train_control_generator(base, tokenizer, data, config)
+    return artifact, {"result": result.to_dict(), "training_examples": data.height}
