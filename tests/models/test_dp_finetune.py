@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -108,3 +109,57 @@ def test_empty_training_set_is_rejected(tiny_model, tiny_tokenizer):
     with pytest.raises(DPInstructionsError, match="instructions_train"):
         train_lora(tiny_model, tiny_tokenizer, [], CFG, sampling_rate=0.2, steps=1, noise_multiplier=1.0,
                    noise_source=NoiseSource.fixed(0))
+
+
+def test_private_noise_also_draws_the_batches_from_the_secure_source(tiny_model, tiny_tokenizer, monkeypatch):
+    # Amplification by subsampling needs secret batches: with private noise the seeded
+    # torch sampler must not be used at all.
+    used = {"secure": 0}
+    real = dp_finetune.secure_poisson_batch
+
+    def counting(n, q):
+        used["secure"] += 1
+        return real(n, q)
+
+    def seeded_is_forbidden(n, q, g):
+        raise AssertionError("a private run drew a batch from a seeded generator")
+
+    monkeypatch.setattr(dp_finetune, "secure_poisson_batch", counting)
+    monkeypatch.setattr(dp_finetune, "poisson_batch", seeded_is_forbidden)
+    _, result = train_lora(tiny_model, tiny_tokenizer, corpus(40, 6), CFG, sampling_rate=0.3, steps=2,
+                           noise_multiplier=1.0, noise_source=NoiseSource.secure())
+    assert used["secure"] == 2 and result.extra["sampler"].startswith("os.urandom")
+
+
+def test_secure_poisson_batches_have_the_right_rate():
+    sizes = [len(dp_finetune.secure_poisson_batch(1000, 0.05)) for _ in range(200)]
+    assert abs(sum(sizes) / len(sizes) - 50) < 3
+
+
+def test_each_rank_gets_its_own_sampler_stream():
+    # Shared coins across ranks would draw records of different shards together.
+    seeds = {dp_finetune.rank_seed(0, rank, 4) for rank in range(4)}
+    assert len(seeds) == 4
+    assert dp_finetune.rank_seed(5, 0, 1) == 5  # one process keeps the configured seed
+
+
+def test_prefetched_noise_is_the_same_sequence_drawn_ahead():
+    shapes = [torch.Size([2, 3]), torch.Size([4])]
+    inline = dp_finetune.NoiseDraws(NoiseSource.fixed(5), shapes)
+    ahead = dp_finetune.NoiseDraws(NoiseSource.fixed(5), shapes, prefetch=True)
+
+    def same(x, y):
+        return all(torch.equal(a, b) for a, b in zip(x, y))
+
+    try:
+        inline_draws = [inline.take(std) for std in (1.0, 1.0, 2.0, 2.0)]
+        ahead_draws = [ahead.take(std) for std in (1.0, 1.0, 2.0)]
+    finally:
+        ahead.close()
+    assert [t.shape for t in ahead_draws[0]] == shapes
+    assert same(inline_draws[0], ahead_draws[0]) and same(inline_draws[1], ahead_draws[1])
+    # At a new std the draw made ahead (std 1) is discarded unreleased; the stream goes on.
+    assert same(ahead_draws[2], inline_draws[3])
+    flat = torch.cat([t.reshape(-1) for t in inline_draws[0]])
+    assert torch.equal(flat, torch.from_numpy(NoiseSource.fixed(5).normal(10, 1.0, dtype=np.float32)))
+    assert ahead._pool is None

@@ -22,6 +22,7 @@ from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.config import GenerationConfig
 from dp_instructions.models.device import pick_device
+from dp_instructions.models.distributed import train_lora_multiprocess
 from dp_instructions.models.dp_finetune import DPFineTuneConfig, TrainingResult, lora_targets, train_lora
 from dp_instructions.models.dp_plan import DPTrainingPlan, plan_dp_training
 from dp_instructions.models.generator import load_hub_model
@@ -154,8 +155,11 @@ def train_dp_generator(
         state = ReleaseState(identity=identity, release_id=record.release_id, plan=plan.to_dict())
         checkpoints.save(state)
 
-    peft_model, result = train_lora(
+    # world_size 1 trains in this process; more processes share one Poisson batch per
+    # step (rank shards, noise once on rank 0): the accounting does not change.
+    peft_model, result = train_lora_multiprocess(
         model, tokenizer, texts, ft,
+        world_size=config.world_size,
         sampling_rate=plan.sampling_rate,
         steps=plan.steps,
         noise_multiplier=plan.noise_multiplier,
@@ -206,8 +210,9 @@ def train_control_generator(
     training_data: pl.DataFrame,
     config: GenerationConfig,
 ) -> tuple[GeneratorArtifact, TrainingResult]:
-    """The non-private control for the memorisation audit: the same trainer, batches and
-    schedule as the DP generator, with clipping and noise off. Its output is private."""
+    """The non-private control for the memorisation audit: the same trainer, data and
+    schedule (Poisson batches at the same rate; not the same draws, since a private run's
+    batch coins are secret), with clipping and noise off. Its output is private."""
     texts = _check_texts(training_data, "dp_training_instructions")
     device = pick_device(config.device)
     ft = DPFineTuneConfig(**{**asdict(config.finetune), "dp": False})
