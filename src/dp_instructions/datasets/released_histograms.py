@@ -1,0 +1,96 @@
+"""``ReleasedHistogramsDataset``: every noisy histogram released so far, by release key.
+
+Why: the privacy budget is sized (by DP fine-tuning) for exactly one histogram release
+per private dataset, yet ``kedro run --pipeline=resampling`` must be re-runnable. The
+release node therefore asks "was this exact histogram (same private data, clusters,
+sigma, N, noise source) released before?" and, if so, reuses it: post-processing, free.
+
+Where the answer comes from: the released histograms themselves. ``dp_histogram`` is a
+versioned JSON dataset; each of its versions is one released (or reused) histogram, and
+this dataset reads them all (``<filepath>/<version>/<name>``, or a single unversioned
+file). There is no second copy to keep in sync, it holds noisy counts only (never raw
+votes), and it is ``dp_release`` like ``dp_histogram``. Point ``filepath`` at the same
+path as ``dp_histogram``. Deleting old versions forgets releases: a later run would then
+ask the ledger for a new release, which the budget normally refuses (a clear error,
+never a silent overspend).
+
+Loading returns a :class:`~dp_instructions.resampling.histogram.ReleasedHistograms`
+mapping (empty when nothing was released yet). Saving is refused: histograms are
+released only by the ``dp_mechanism`` node, through ``dp_histogram``.
+
+Catalog entry::
+
+    released_histograms:
+      type: dp_instructions.datasets.released_histograms.ReleasedHistogramsDataset
+      filepath: data/07_model_output/dp_histogram.json   # = dp_histogram's filepath
+      metadata: {privacy: dp_release}
+"""
+
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from pathlib import PurePosixPath
+from typing import Any, NoReturn
+
+import fsspec
+from kedro.io import AbstractDataset, DatasetError
+from kedro.io.core import get_protocol_and_path
+
+from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.resampling.histogram import NoisyHistogram, ReleasedHistograms
+
+__all__ = ["ReleasedHistogramsDataset"]
+
+
+class ReleasedHistogramsDataset(AbstractDataset[Any, ReleasedHistograms]):
+    """Read-only view of every version of the ``dp_histogram`` JSON dataset."""
+
+    def __init__(
+        self,
+        filepath: str,
+        fs_args: dict[str, Any] | None = None,
+        credentials: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ):
+        protocol, path = get_protocol_and_path(filepath)
+        self._protocol = protocol
+        self._filepath = PurePosixPath(path)
+        self._fs = fsspec.filesystem(protocol, **(deepcopy(credentials) or {}), **(deepcopy(fs_args) or {}))
+        self.metadata = metadata
+
+    def _files(self) -> list[str]:
+        path = str(self._filepath)
+        if self._fs.isfile(path):
+            return [path]
+        if not self._fs.isdir(path):
+            return []
+        # Kedro's versioned layout: <filepath>/<version>/<basename>.
+        return sorted(self._fs.glob(f"{path}/*/{self._filepath.name}"))
+
+    def load(self) -> ReleasedHistograms:
+        releases = []
+        for file in self._files():
+            source = str(PurePosixPath(file).parent.name) if file != str(self._filepath) else file
+            try:
+                with self._fs.open(file, "r") as fh:
+                    data = json.load(fh)
+                releases.append((source, NoisyHistogram.from_json(data, source=f"dp_histogram version {source}")))
+            except (ValueError, InvalidInputError) as exc:
+                # Skipping it could trigger a second, refused release; say which file is bad.
+                raise DatasetError(
+                    f"released histogram {file} cannot be read ({exc}); restore or remove that version"
+                ) from exc
+        return ReleasedHistograms(releases)
+
+    def save(self, data: Any) -> NoReturn:
+        raise DatasetError(
+            "released_histograms is read-only: histograms are released by the dp_mechanism node "
+            "through the versioned `dp_histogram` dataset, which this dataset reads"
+        )
+
+    def _exists(self) -> bool:
+        return bool(self._files())
+
+    def _describe(self) -> dict[str, Any]:
+        return {"filepath": str(self._filepath), "protocol": self._protocol}

@@ -1,0 +1,398 @@
+"""The one DP release of the resampling stage: the noisy vote histogram.
+
+Each real instruction votes for the centroid nearest to its embedding (the Rust kernel:
+exact distances, one vote per row, so the count vector has L2 sensitivity 1 under
+adding or removing one instruction); Gaussian noise of standard deviation sigma
+(``privacy.histogram_noise_multiplier``) is added to every count from the secure source;
+the release is charged to the privacy ledger *before* the noise is drawn; and only the
+noisy counts, rounded to integers, leave :func:`release_noisy_histogram`. The raw counts
+never reach a dataset, a log line or a report.
+
+Order of work (validate first, release last): everything that can fail on bad input
+(parameters, empty or duplicated data, the budget's delta, non-finite embeddings, the
+vote count itself) happens before the ledger is charged, so a bad input costs no privacy.
+
+Reuse: a release is identified by its *release key*, the hash of what determines it:
+the private data (its ledger fingerprint), the cluster geometry (``Clustering.digest``),
+sigma, N and the noise source. If a histogram with the same key was released before
+(:class:`ReleasedHistograms`, read from the earlier versions of ``dp_histogram``), it is
+returned as it is: using a released artefact again is post-processing, costs nothing and
+leaves no ledger record; the real instructions are not even embedded. The earlier release
+must be in the privacy ledger (same release id, data and key): a histogram file the
+ledger does not vouch for is refused. A second *release*
+on the same data would be a new charge that the budget (sized by DP fine-tuning for one
+histogram) refuses. Rounding the noisy counts (post-processing) also keeps the raw
+floating-point noise out of the release (Mironov 2012).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import numbers
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from dp_instructions import native
+from dp_instructions.exceptions import InvalidInputError, NonFiniteValueError, PrivacyError
+from dp_instructions.privacy.accounting import Gaussian
+from dp_instructions.privacy.budget import Budget
+from dp_instructions.privacy.fingerprint import fingerprint_texts
+from dp_instructions.privacy.ledger import PrivacyLedger
+from dp_instructions.privacy.noise import NoiseSource
+from dp_instructions.resampling.clustering import Clustering
+
+__all__ = [
+    "PRIVATE_DATASET",
+    "SCHEMA",
+    "STAGE",
+    "HistogramRequest",
+    "NoisyHistogram",
+    "ReleasedHistograms",
+    "count_votes",
+    "prepare_release",
+    "release_key",
+    "release_noisy_histogram",
+]
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "dp-instructions/noisy-histogram/v1"
+#: Ledger stage of the release.
+STAGE = "resampling.release_noisy_histogram"
+#: The private dataset the votes come from (catalog name), as recorded in the ledger.
+PRIVATE_DATASET = "instructions_train"
+
+
+def _noise_label(noise_seed: int | None) -> str:
+    return "secure" if noise_seed is None else f"fixed:{int(noise_seed)}"
+
+
+def release_key(
+    fingerprint: str, clustering_digest: str, sigma: float, dataset_size: int, noise_seed: int | None
+) -> str:
+    """Identity of a histogram release: equal keys mean the same query on the same data
+    with the same noise distribution, so the earlier answer can stand in for a new one."""
+    body = {
+        "schema": SCHEMA,
+        "fingerprint": fingerprint,
+        "clustering": clustering_digest,
+        "sigma": float(sigma).hex(),  # exact: 10 and 10.0 agree, 10.000001 does not
+        "N": int(dataset_size),
+        "noise": _noise_label(noise_seed),
+    }
+    encoded = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    return "sha256:" + hashlib.sha256(encoded).hexdigest()
+
+
+@dataclass(frozen=True)
+class NoisyHistogram:
+    """A released noisy vote histogram (the ``dp_histogram`` dataset; JSON)."""
+
+    release_key: str
+    num_clusters: int
+    sigma: float
+    dataset_size: int
+    noisy_counts: tuple[int, ...]
+    """Vote count + N(0, sigma^2) noise per cluster, rounded; may be negative."""
+    fingerprint: str
+    clustering_digest: str
+    noise: dict[str, Any]
+    """The ledger's description of the noise source (``private: false`` for a fixed seed)."""
+    release_id: str
+    """The ledger record of the release."""
+    released_at: str
+    run_id: str | None = None
+    dataset: str = PRIVATE_DATASET
+
+    def counts(self) -> npt.NDArray[np.int64]:
+        return np.asarray(self.noisy_counts, dtype=np.int64)
+
+    def shares(self) -> npt.NDArray[np.float64]:
+        """Negative counts clipped to zero, renormalised to sum to 1 (all zero if none is
+        positive)."""
+        clipped = np.clip(self.counts().astype(np.float64), 0.0, None)
+        total = clipped.sum()
+        return clipped / total if total > 0 else clipped
+
+    @property
+    def private(self) -> bool:
+        return bool(self.noise.get("private", False))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "release_key": self.release_key,
+            "K": self.num_clusters,
+            "sigma": self.sigma,
+            "N": self.dataset_size,
+            "noisy_counts": list(self.noisy_counts),
+            "dataset": self.dataset,
+            "fingerprint": self.fingerprint,
+            "clustering_digest": self.clustering_digest,
+            "noise": dict(self.noise),
+            "release_id": self.release_id,
+            "run_id": self.run_id,
+            "released_at": self.released_at,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "dp_histogram") -> NoisyHistogram:
+        """Parse and check a released histogram; :class:`InvalidInputError` names ``source``
+        and the field at fault."""
+        if not isinstance(data, Mapping):
+            raise InvalidInputError(f"{source}: a released histogram must be a JSON object")
+        if data.get("schema") != SCHEMA:
+            raise InvalidInputError(f"{source}: `schema` is {data.get('schema')!r}, expected {SCHEMA!r}")
+        missing = [k for k in ("release_key", "K", "sigma", "N", "noisy_counts", "fingerprint",
+                               "clustering_digest", "noise", "release_id", "released_at") if k not in data]
+        if missing:
+            raise InvalidInputError(f"{source}: missing field(s) {missing}")
+        k, n, sigma, counts = data["K"], data["N"], data["sigma"], data["noisy_counts"]
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise InvalidInputError(f"{source}: `K` must be a positive int, got {k!r}")
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise InvalidInputError(f"{source}: `N` must be a positive int, got {n!r}")
+        if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not (math.isfinite(sigma) and sigma > 0):
+            raise InvalidInputError(f"{source}: `sigma` must be a finite number > 0, got {sigma!r}")
+        if (not isinstance(counts, list) or len(counts) != k
+                or any(isinstance(c, bool) or not isinstance(c, int) for c in counts)):
+            raise InvalidInputError(f"{source}: `noisy_counts` must be a list of K = {k} integers")
+        return cls(
+            release_key=str(data["release_key"]),
+            num_clusters=k,
+            sigma=float(sigma),
+            dataset_size=n,
+            noisy_counts=tuple(int(c) for c in counts),
+            fingerprint=str(data["fingerprint"]),
+            clustering_digest=str(data["clustering_digest"]),
+            noise=dict(data["noise"]),
+            release_id=str(data["release_id"]),
+            released_at=str(data["released_at"]),
+            run_id=data.get("run_id"),
+            dataset=str(data.get("dataset", PRIVATE_DATASET)),
+        )
+
+
+class ReleasedHistograms(Mapping[str, NoisyHistogram]):
+    """Earlier releases by release key; the earliest wins when a key was released twice
+    (e.g. by two concurrent runs: both are valid releases, the first is kept)."""
+
+    def __init__(self, releases: Iterable[tuple[str, NoisyHistogram]] = ()):
+        self._by_key: dict[str, tuple[str, NoisyHistogram]] = {}
+        for source, histogram in sorted(releases, key=lambda sr: (sr[1].released_at, sr[0])):
+            self._by_key.setdefault(histogram.release_key, (source, histogram))
+
+    def __getitem__(self, key: str) -> NoisyHistogram:
+        return self._by_key[key][1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_key)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def source(self, key: str) -> str:
+        """Where the release with ``key`` was read from (e.g. its version folder)."""
+        return self._by_key[key][0]
+
+
+@dataclass(frozen=True)
+class HistogramRequest:
+    """Everything the release needs from the private side, checked; and the earlier
+    release with the same key, if any."""
+
+    release_key: str
+    fingerprint: str
+    dataset_size: int
+    sigma: float
+    noise_seed: int | None
+    budget: Budget
+    clustering_digest: str
+    num_clusters: int
+    earlier: NoisyHistogram | None = None
+    earlier_source: str | None = None
+
+    @property
+    def reuse(self) -> bool:
+        return self.earlier is not None
+
+
+def _sigma(privacy: Mapping[str, Any]) -> float:
+    sigma = privacy.get("histogram_noise_multiplier")
+    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not (math.isfinite(sigma) and sigma > 0):
+        raise InvalidInputError(
+            f"parameter `privacy.histogram_noise_multiplier` must be a finite number > 0, got {sigma!r}"
+        )
+    return float(sigma)
+
+
+def check_private_instructions(instructions: pl.DataFrame, dataset: str = PRIVATE_DATASET) -> None:
+    """The private split: a non-empty frame with unique ids and non-null texts. One row is
+    one instruction and casts one vote (sensitivity 1), so a duplicated id is refused."""
+    if not isinstance(instructions, pl.DataFrame):
+        raise InvalidInputError(f"{dataset} must be a polars DataFrame, got {type(instructions).__name__}")
+    missing = [c for c in ("id", "text") if c not in instructions.columns]
+    if missing:
+        raise InvalidInputError(f"{dataset} has no column(s) {missing} (it has {instructions.columns})")
+    if instructions.height == 0:
+        raise InvalidInputError(f"{dataset} is empty: there are no real instructions to vote")
+    nulls = instructions["text"].null_count()
+    if nulls:
+        raise InvalidInputError(f"{dataset}: column `text` has {nulls} null value(s)")
+    if instructions["text"].dtype != pl.String:
+        raise InvalidInputError(f"{dataset}: column `text` has dtype {instructions['text'].dtype}, expected String")
+    duplicated = instructions.height - instructions["id"].n_unique()
+    if duplicated:
+        raise InvalidInputError(
+            f"{dataset}: column `id` has {duplicated} duplicated value(s); each instruction must cast "
+            "exactly one vote"
+        )
+
+
+def prepare_release(
+    instructions: pl.DataFrame,
+    clustering: Clustering,
+    released: Mapping[str, NoisyHistogram],
+    privacy: Mapping[str, Any],
+) -> HistogramRequest:
+    """Check the private side and the privacy parameters, and look for an earlier release
+    of the same histogram. Spends nothing."""
+    check_private_instructions(instructions)
+    n = instructions.height
+    budget = Budget.from_params(privacy, n)
+    sigma = _sigma(privacy)
+    noise_seed = privacy.get("noise_seed")
+    NoiseSource.from_seed(noise_seed)  # validates the seed now, not after the charge
+    fingerprint = fingerprint_texts(instructions["text"])
+    key = release_key(fingerprint, clustering.digest, sigma, n, noise_seed)
+    earlier = released.get(key)
+    source = released.source(key) if earlier is not None and isinstance(released, ReleasedHistograms) else None
+    return HistogramRequest(
+        release_key=key,
+        fingerprint=fingerprint,
+        dataset_size=n,
+        sigma=sigma,
+        noise_seed=noise_seed,
+        budget=budget,
+        clustering_digest=clustering.digest,
+        num_clusters=clustering.num_clusters,
+        earlier=earlier,
+        earlier_source=source,
+    )
+
+
+def count_votes(
+    real_embeddings: npt.NDArray[np.float32],
+    clustering: Clustering,
+    dataset_size: int,
+    *,
+    num_threads: int | None = None,
+) -> npt.NDArray[np.int64]:
+    """Raw vote counts (private: callers must not let them leave the release). Every one
+    of the ``dataset_size`` instructions casts exactly one vote."""
+    if not isinstance(real_embeddings, np.ndarray) or real_embeddings.ndim != 2:
+        raise InvalidInputError("real embeddings must be a 2-d numpy array")
+    if real_embeddings.shape[0] != dataset_size:
+        raise InvalidInputError(
+            f"{real_embeddings.shape[0]} real embeddings for {dataset_size} instructions in {PRIVATE_DATASET}: "
+            "each instruction must have exactly one embedding (one vote)"
+        )
+    if not np.isfinite(real_embeddings).all():
+        raise NonFiniteValueError(
+            f"embeddings of {PRIVATE_DATASET} hold NaN or infinite values; nothing was released"
+        )
+    x = np.ascontiguousarray(clustering.project(np.ascontiguousarray(real_embeddings, dtype=np.float32)))
+    votes = native.vote_counts(x, clustering.centroids, num_threads=num_threads)
+    if votes.shape != (clustering.num_clusters,) or int(votes.sum()) != dataset_size or (votes < 0).any():
+        # Sensitivity 1 rests on this: one vote per instruction, nothing more, nothing less.
+        raise InvalidInputError(
+            f"vote count inconsistent: {int(votes.sum())} votes over {votes.shape} clusters for "
+            f"{dataset_size} instructions; nothing was released"
+        )
+    return votes
+
+
+def _check_reuse_is_recorded(ledger: PrivacyLedger, histogram: NoisyHistogram) -> None:
+    """A histogram is reused only if the ledger holds its release (same id, stage, data
+    and key). A JSON file alone proves nothing: an orphaned one (ledger reset, file copied
+    from another project) or one written by hand would otherwise pass as a DP release with
+    no privacy accounted for. (The ledger is charged before the noise exists, so it cannot
+    hold a digest of the counts; write access to data/ remains trusted.)"""
+    for record in ledger.records():
+        if record.release_id == histogram.release_id:
+            if (record.stage == STAGE and record.fingerprint == histogram.fingerprint
+                    and record.parameters.get("release_key") == histogram.release_key):
+                return
+            break
+    raise PrivacyError(
+        f"the released histogram {histogram.release_id} (released {histogram.released_at}) matches this run, "
+        f"but the privacy ledger {ledger.path} has no record of that release for this data and key, so it "
+        "cannot be trusted as a DP release. Restore the ledger it was charged to, or remove that dp_histogram "
+        "version to release anew (which the budget may refuse)"
+    )
+
+
+def release_noisy_histogram(
+    request: HistogramRequest,
+    real_embeddings: npt.NDArray[np.float32] | None,
+    clustering: Clustering,
+    ledger: PrivacyLedger,
+    *,
+    num_threads: int | None = None,
+) -> NoisyHistogram:
+    """The DP release (or the earlier one with the same key, reused for free)."""
+    if request.clustering_digest != clustering.digest:
+        raise InvalidInputError("the histogram request was prepared for other clusters")
+    if request.earlier is not None:
+        _check_reuse_is_recorded(ledger, request.earlier)
+        log.info(
+            "reusing the noisy histogram released %s (release %s, from %s) for the same private data, clusters, "
+            "sigma and N: post-processing, no privacy spent, no ledger record",
+            request.earlier.released_at, request.earlier.release_id, request.earlier_source or "the store",
+        )
+        return request.earlier
+    if real_embeddings is None:
+        raise InvalidInputError(f"no embeddings of {PRIVATE_DATASET}: they are needed for a new release")
+    votes = count_votes(real_embeddings, clustering, request.dataset_size, num_threads=num_threads)
+    noise = NoiseSource.from_seed(request.noise_seed)
+    record = ledger.charge(
+        stage=STAGE,
+        mechanisms=[Gaussian(request.sigma)],
+        fingerprint=request.fingerprint,
+        dataset_size=request.dataset_size,
+        budget=request.budget,
+        noise=noise,
+        dataset=PRIVATE_DATASET,
+        parameters={
+            "K": request.num_clusters,
+            "sigma": request.sigma,
+            "sensitivity": 1,
+            "release_key": request.release_key,
+            "clustering_digest": request.clustering_digest,
+        },
+    )
+    noisy = np.rint(votes.astype(np.float64) + noise.normal(votes.shape[0], request.sigma)).astype(np.int64)
+    del votes
+    log.info("released the noisy vote histogram (K=%d, sigma=%g, N=%d), ledger release %s",
+             request.num_clusters, request.sigma, request.dataset_size, record.release_id)
+    return NoisyHistogram(
+        release_key=request.release_key,
+        num_clusters=request.num_clusters,
+        sigma=request.sigma,
+        dataset_size=request.dataset_size,
+        noisy_counts=tuple(int(c) for c in noisy),
+        fingerprint=request.fingerprint,
+        clustering_digest=request.clustering_digest,
+        noise=noise.describe(),
+        release_id=record.release_id,
+        released_at=record.time,
+        run_id=record.run_id,
+    )

