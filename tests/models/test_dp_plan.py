@@ -47,3 +47,4 @@ def test_batch_larger_than_the_data_names_the_parameter():
     with pytest.raises(InvalidInputError, match="expected_batch_size"):
         plan_dp_training(training_examples=100, expected_batch_size=512, epochs=1, budget=Budget.for_dataset(6.0, 100),
                          histogram_noise_multiplier=10.0)
+

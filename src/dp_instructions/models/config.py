@@ -117,7 +117,7 @@ class GenerationConfig:
         for name in ("num_samples", "batch_size", "max_new_tokens"):
             if name in sa:
                 _positive(sa[name], f"{ROOT}.sampling.{name}", integer=True)
-        sampling = SamplingConfig(seed=seed, **sa)
+        sampling = SamplingConfig(seed=seed, **{"num_samples": 4000, **sa})
         canaries = CanaryConfig.parse(params.get("canaries"), f"{ROOT}.canaries")
         return cls(base_model=base_model, device=device, pretraining=pretraining, finetune=finetune,
                    epochs=float(epochs), noise_multiplier=noise_multiplier, world_size=int(world_size),

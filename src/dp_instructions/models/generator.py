@@ -52,20 +52,32 @@ def build_small_gpt2(tokenizer: PreTrainedTokenizerBase, config: SmallGPT2Config
     return GPT2LMHeadModel(gpt_config)
 
 
-def load_hub_model(base_model: str, device: torch.device) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """Any Hugging Face causal LM id or local path (the path users run on GPUs)."""
+def load_hub_tokenizer(base_model: str) -> PreTrainedTokenizerBase:
+    """The hub model's tokenizer, with padding and BOS defaulting to its EOS token
+    (unconditional sampling starts from BOS; batches are right-padded)."""
     try:
         tokenizer = AutoTokenizer.from_pretrained(base_model)
-        dtype = autocast_dtype(device) or torch.float32
-        model = AutoModelForCausalLM.from_pretrained(base_model, torch_dtype=dtype)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # missing files, no network, or a malformed id
         raise InvalidInputError(
-            f"parameter `dp_generation.base_model` = {base_model!r} cannot be loaded: {exc}"
+            f"parameter `dp_generation.base_model` = {base_model!r}: its tokenizer cannot be loaded: {exc}"
         ) from exc
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if tokenizer.bos_token is None:
         tokenizer.bos_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_hub_model(base_model: str, device: torch.device) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Any Hugging Face causal LM id or local path (the path users run on GPUs)."""
+    tokenizer = load_hub_tokenizer(base_model)
+    try:
+        dtype = autocast_dtype(device) or torch.float32
+        model = AutoModelForCausalLM.from_pretrained(base_model, torch_dtype=dtype)
+    except (OSError, ValueError) as exc:
+        raise InvalidInputError(
+            f"parameter `dp_generation.base_model` = {base_model!r} cannot be loaded: {exc}"
+        ) from exc
     return model.to(device), tokenizer
 
 

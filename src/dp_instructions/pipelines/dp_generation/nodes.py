@@ -6,14 +6,14 @@ import logging
 from typing import Any
 
 import polars as pl
-from transformers import AutoTokenizer, PreTrainedTokenizerBase
+from transformers import PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.canaries import insert_canaries, make_canaries
 from dp_instructions.models.config import GenerationConfig
 from dp_instructions.models.device import limit_cpu_threads, pick_device
-from dp_instructions.models.generator import build_small_gpt2, pretrain
+from dp_instructions.models.generator import build_small_gpt2, load_hub_tokenizer, pretrain
 from dp_instructions.models.sampling import clean_samples, sample_instructions
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
 from dp_instructions.models.train_generator import train_control_generator, train_dp_generator as _train_dp
@@ -37,17 +37,7 @@ def build_public_tokenizer(public_instructions: pl.DataFrame, params: dict[str, 
     """The base model's tokenizer (hub), or a BPE tokenizer trained on public text only."""
     config = GenerationConfig.parse(params, seed)
     if config.base_model is not None:
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(config.base_model)
-        except OSError as exc:
-            raise InvalidInputError(
-                f"parameter `dp_generation.base_model` = {config.base_model!r}: its tokenizer cannot be loaded: {exc}"
-            ) from exc
-        if tokenizer.pad_token is None:
-            tokenizer.pad_token = tokenizer.eos_token
-        if tokenizer.bos_token is None:
-            tokenizer.bos_token = tokenizer.eos_token
-        return tokenizer
+        return load_hub_tokenizer(config.base_model)
     return train_bpe_tokenizer(_public_texts(public_instructions), vocab_size=config.pretraining.vocab_size)
 
 
