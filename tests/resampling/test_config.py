@@ -20,7 +20,9 @@ def test_the_shipped_parameters_parse():
             base = yaml.safe_load((ROOT / "conf/base/parameters_resampling.yml").read_text())["resampling"]
             raw = {**base, **raw, **{k: {**base[k], **raw[k]} for k in ("embedding", "clustering")}}
         cfg = ResamplingConfig.parse(raw)
-        assert cfg.shortage is ShortageMode.ERROR
+        # The paper stops on a shortfall; the embedded demo redistributes (its tiny CPU
+        # generator covers the real clusters unevenly).
+        assert cfg.shortage is (ShortageMode.ERROR if env == "paper" else ShortageMode.REDISTRIBUTE)
     assert cfg.clustering.num_clusters == 1000 and cfg.clustering.pca == 0.9 and cfg.target_size.value is None
 
 

@@ -131,7 +131,7 @@ def test_shortage_error_then_other_modes_reuse_the_same_release(tmp_path, encode
     run = Run(tmp_path)
     # T = 200 of 300, real mix opposite to the synthetic one: the math cluster is short.
     with pytest.raises(InsufficientSamplesError, match="need more initial samples") as info:
-        run(SYN, REAL, params(target_size=200))
+        run(SYN, REAL, params(target_size=200, shortage="error"))
     assert info.value.shortfalls and run.records() == 1  # the release happened before the shortfall
 
     out = run(SYN, REAL, params(target_size=200, shortage="redistribute"))
