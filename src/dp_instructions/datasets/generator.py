@@ -9,6 +9,7 @@ work as for tables. The layouts live in :mod:`dp_instructions.models.artifact`.
 from __future__ import annotations
 
 import shutil
+from abc import abstractmethod
 from pathlib import Path, PurePosixPath
 from typing import Any, Generic, TypeVar
 
@@ -30,11 +31,13 @@ class _ModelDirectoryDataset(AbstractVersionedDataset[T, T], Generic[T]):
     def _dir_exists(path: str) -> bool:
         return Path(path).is_dir()
 
+    @abstractmethod
     def _write(self, data: T, directory: Path) -> None:
-        raise NotImplementedError
+        """Write ``data`` as a model directory at ``directory``."""
 
+    @abstractmethod
     def _read(self, directory: Path) -> T:
-        raise NotImplementedError
+        """Load what ``_write`` wrote."""
 
     def load(self) -> T:
         return self._read(Path(str(self._get_load_path())))
