@@ -445,8 +445,9 @@ def train_lora(
 
     With ``config.dp`` the update is DP-Adam (per-example clipping to
     ``max_grad_norm``, Gaussian noise ``noise_multiplier * max_grad_norm``); without it
-    (the non-private control for the memorisation audit) it is plain Adam on the same
-    batches. `run_identity` ties a checkpoint to its data and plan: a checkpoint made
+    (the non-private control for the memorisation audit) it is plain Adam on Poisson
+    batches of the same rate (seeded; a private run's batch coins are secret, so the two
+    never draw the same batches). `run_identity` ties a checkpoint to its data and plan: a checkpoint made
     for anything else is ignored. Several processes: :func:`train_lora_distributed`.
     """
     device = device or next(model.parameters()).device
