@@ -9,6 +9,7 @@ from kedro.framework.startup import bootstrap_project
 from kedro.pipeline import Pipeline
 
 from dp_instructions.pipeline_registry import OPTIONAL_PIPELINES
+from dp_instructions.privacy.boundary import DP_MECHANISM_TAG
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,6 +25,19 @@ def test_project_metadata_and_registry():
     for name, pipeline in pipelines.items():
         if name not in ("__default__", *OPTIONAL_PIPELINES):
             assert set(pipeline.nodes) <= set(default.nodes), name
+
+
+def test_privacy_report_runs_after_every_release_of_the_default_run():
+    # Kedro orders nodes by data only: without a dependency on every release, the default
+    # run built the report before the resampling histogram was charged (seen in a run).
+    bootstrap_project(PROJECT_ROOT)
+    configure_project("dp_instructions")
+    default = pipelines["__default__"]
+    releases = {n.name for n in default.nodes if DP_MECHANISM_TAG in n.tags}
+    assert {"train_dp_generator", "release_noisy_histogram", "release_sweep_histograms"} <= releases
+    assert releases <= {n.name for n in default.to_nodes("build_privacy_report").nodes}
+    order = [n.name for n in default.nodes]  # the topological order the runner follows
+    assert all(order.index(name) < order.index("build_privacy_report") for name in releases)
 
 
 def test_native_extension_is_importable_from_the_package():

@@ -98,7 +98,8 @@ def mauve_verdict(mauve: Mapping[str, Any]) -> tuple[str, str]:
             f"samples fall in embedding buckets that hold no {mauve['reference']} instruction, so the synthetic and "
             f"real instructions barely overlap and MAUVE cannot rank the two sets. Resampling {moved} "
             f"({a:.0%} -> {b:.0%} outside). The generator's samples are the bottleneck, not the resampling: "
-            "see unigram MAUVE and the samples themselves.")
+            "see unigram MAUVE and the samples themselves. tests/benchmarks/diagnose_embedding_mauve.py "
+            "separates the two: it resamples the samples of generators fine-tuned other ways (README, evaluation).")
     if gap > max(noise, MIN_GAP):
         return "ok", text + " Resampling with the DP histogram moved the synthetic set towards the real one."
     return "warn", text + (" Resampling did not improve embedding MAUVE beyond the spread over seeds; see the sweep "

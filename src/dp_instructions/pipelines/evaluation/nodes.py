@@ -143,9 +143,13 @@ def audit_canaries(
     return canary_audit.run_audit(canaries, models, cfg, released=released, control=note)
 
 
-def build_privacy_report(privacy_ledger: PrivacyLedger, resampling_sweep_histograms: dict[str, Any]) -> dict[str, Any]:
-    # The sweep's histograms are an input only so that Kedro runs this node after the
-    # sweep has charged the ledger: the report then includes this run's releases.
+def build_privacy_report(
+    privacy_ledger: PrivacyLedger, resampling_sweep_histograms: dict[str, Any], resampling_report: dict[str, Any]
+) -> dict[str, Any]:
+    # The sweep's histograms and the resampling report are inputs only so that Kedro runs
+    # this node after every release of the run (the sweep's, the resampling histogram and,
+    # upstream of both, DP fine-tuning) has charged the ledger; otherwise the default run
+    # may order it before the resampling release and report an incomplete ledger.
     return privacy_report.build_privacy_report(privacy_ledger)
 
 
