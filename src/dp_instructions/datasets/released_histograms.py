@@ -68,18 +68,25 @@ class ReleasedHistogramsDataset(AbstractDataset[Any, ReleasedHistograms]):
         # Kedro's versioned layout: <filepath>/<version>/<basename>.
         return sorted(self._fs.glob(f"{path}/*/{self._filepath.name}"))
 
+    #: What one file holds, for the error that names a file that cannot be read.
+    _FILE_KIND = "released histogram"
+
+    def _histograms_in(self, data: Any, version: str) -> list[NoisyHistogram]:
+        """The histograms one saved file holds (one ``dp_histogram`` version: one)."""
+        return [NoisyHistogram.from_json(data, source=f"dp_histogram version {version}")]
+
     def load(self) -> ReleasedHistograms:
         releases = []
         for file in self._files():
-            source = str(PurePosixPath(file).parent.name) if file != str(self._filepath) else file
+            version = str(PurePosixPath(file).parent.name) if file != str(self._filepath) else file
             try:
                 with self._fs.open(file, "r") as fh:
                     data = json.load(fh)
-                releases.append((source, NoisyHistogram.from_json(data, source=f"dp_histogram version {source}")))
+                releases += [(version, h) for h in self._histograms_in(data, version)]
             except (ValueError, InvalidInputError) as exc:
                 # Skipping it could trigger a second, refused release; say which file is bad.
                 raise DatasetError(
-                    f"released histogram {file} cannot be read ({exc}); restore or remove that version"
+                    f"{self._FILE_KIND} {file} cannot be read ({exc}); restore or remove that version"
                 ) from exc
         return ReleasedHistograms(releases)
 
