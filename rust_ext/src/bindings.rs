@@ -28,8 +28,10 @@ fn to_py_err(py: Python<'_>, err: KernelError) -> PyErr {
             exception_class(py, "LabelOutOfRangeError").and_then(|c| c.call1((message,)))
         }
         KernelError::InsufficientMembers(short) => {
-            let rows: Vec<(usize, u64, u64)> =
-                short.iter().map(|s| (s.cluster, s.needed, s.available)).collect();
+            let rows: Vec<(usize, u64, u64)> = short
+                .iter()
+                .map(|s| (s.cluster, s.needed, s.available))
+                .collect();
             exception_class(py, "InsufficientSamplesError").and_then(|c| c.call1((message, rows)))
         }
     };
@@ -44,19 +46,30 @@ fn contiguous<'a, T: numpy::Element, D: numpy::ndarray::Dimension>(
     name: &str,
 ) -> PyResult<&'a [T]> {
     array.as_slice().map_err(|_| {
-        Python::attach(|py| match exception_class(py, "InvalidInputError")
-            .and_then(|c| c.call1((format!("`{name}` must be a C-contiguous array (use numpy.ascontiguousarray)"),)))
-        {
-            Ok(instance) => PyErr::from_value(instance),
-            Err(e) => e,
+        Python::attach(|py| {
+            match exception_class(py, "InvalidInputError").and_then(|c| {
+                c.call1((format!(
+                    "`{name}` must be a C-contiguous array (use numpy.ascontiguousarray)"
+                ),))
+            }) {
+                Ok(instance) => PyErr::from_value(instance),
+                Err(e) => e,
+            }
         })
     })
 }
 
+/// Two one-dimensional numpy arrays returned together (e.g. labels and distances).
+type ArrayPair<'py, A, B> = (Bound<'py, PyArray1<A>>, Bound<'py, PyArray1<B>>);
+
 fn matrix<'a>(array: &'a PyReadonlyArray2<'_, f32>, name: &str) -> PyResult<Matrix<'a>> {
     let shape = array.shape();
     let data = contiguous(array, name)?;
-    Ok(Matrix { data, rows: shape[0], cols: shape[1] })
+    Ok(Matrix {
+        data,
+        rows: shape[0],
+        cols: shape[1],
+    })
 }
 
 #[pyfunction]
@@ -67,15 +80,22 @@ fn ngram_dedup<'py>(
     n: usize,
     reference: Option<Vec<PyBackedStr>>,
     num_threads: Option<usize>,
-) -> PyResult<(Bound<'py, PyArray1<bool>>, Bound<'py, PyArray1<i64>>)> {
+) -> PyResult<ArrayPair<'py, bool, i64>> {
     let reference = reference.unwrap_or_default();
     let texts_ref: Vec<&str> = texts.iter().map(|s| &**s).collect();
     let reference_ref: Vec<&str> = reference.iter().map(|s| &**s).collect();
     let outcome = py
-        .detach(|| with_threads(num_threads, || ngram::ngram_dedup(&texts_ref, n, &reference_ref)))
+        .detach(|| {
+            with_threads(num_threads, || {
+                ngram::ngram_dedup(&texts_ref, n, &reference_ref)
+            })
+        })
         .and_then(|r| r)
         .map_err(|e| to_py_err(py, e))?;
-    Ok((outcome.kept.into_pyarray(py), outcome.matched.into_pyarray(py)))
+    Ok((
+        outcome.kept.into_pyarray(py),
+        outcome.matched.into_pyarray(py),
+    ))
 }
 
 #[pyfunction]
@@ -90,7 +110,7 @@ fn nearest_centroid<'py>(
     x: PyReadonlyArray2<'py, f32>,
     centroids: PyReadonlyArray2<'py, f32>,
     num_threads: Option<usize>,
-) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f32>>)> {
+) -> PyResult<ArrayPair<'py, i64, f32>> {
     let xm = matrix(&x, "x")?;
     let cm = matrix(&centroids, "centroids")?;
     let (labels, dists) = py
@@ -131,7 +151,9 @@ fn resample_indices<'py>(
     let targets_s = contiguous(&targets, "targets")?;
     let indices = py
         .detach(|| {
-            with_threads(num_threads, || resample::resample_indices(labels_s, targets_s, seed, replace))
+            with_threads(num_threads, || {
+                resample::resample_indices(labels_s, targets_s, seed, replace)
+            })
         })
         .and_then(|r| r)
         .map_err(|e| to_py_err(py, e))?;

@@ -60,16 +60,16 @@ fn check_finite(m: &Matrix<'_>, name: &'static str) -> KernelResult<()> {
     if m.cols == 0 {
         return Ok(());
     }
-    let first_bad = m
-        .data
-        .par_chunks(m.cols * 1024)
-        .enumerate()
-        .find_map_first(|(chunk_no, chunk)| {
-            chunk
-                .iter()
-                .position(|v| !v.is_finite())
-                .map(|p| chunk_no * m.cols * 1024 + p)
-        });
+    let first_bad =
+        m.data
+            .par_chunks(m.cols * 1024)
+            .enumerate()
+            .find_map_first(|(chunk_no, chunk)| {
+                chunk
+                    .iter()
+                    .position(|v| !v.is_finite())
+                    .map(|p| chunk_no * m.cols * 1024 + p)
+            });
     match first_bad {
         Some(pos) => Err(KernelError::NonFinite {
             array: name,
@@ -112,7 +112,11 @@ impl FirstNonFinite {
     fn into_result(self, cols: usize) -> KernelResult<()> {
         match self.0.into_inner() {
             usize::MAX => Ok(()),
-            pos => Err(KernelError::NonFinite { array: "x", row: pos / cols, col: pos % cols }),
+            pos => Err(KernelError::NonFinite {
+                array: "x",
+                row: pos / cols,
+                col: pos % cols,
+            }),
         }
     }
 }
@@ -150,7 +154,11 @@ impl<'a> Prepared<'a> {
             .map(|j| centroids.row(j).iter().map(|v| v * v).sum())
             .collect();
         let max_norm = norms.iter().fold(0.0f64, |m, &v| m.max(f64::from(v)));
-        Self { centroids, norms, max_norm }
+        Self {
+            centroids,
+            norms,
+            max_norm,
+        }
     }
 
     /// Bound on |computed score - true score| for a query of squared norm `x_norm`.
@@ -259,8 +267,8 @@ impl<'a> Prepared<'a> {
             }
             tile_start += tile;
         }
-        for r in 0..len {
-            let limit = scratch.best[r] + margins[r];
+        for (r, &margin) in margins.iter().enumerate().take(len) {
+            let limit = scratch.best[r] + margin;
             let cands = &mut scratch.candidates[r];
             cands.retain(|&(_, s)| s <= limit);
             let query = x.row(start + r);
@@ -370,7 +378,9 @@ mod tests {
     }
 
     fn lcg(seed: &mut u64) -> f32 {
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((*seed >> 40) as f32 / (1u64 << 24) as f32) - 0.5
     }
 
@@ -380,16 +390,21 @@ mod tests {
         let mut s = 7u64;
         let x: Vec<f32> = (0..n * d).map(|_| lcg(&mut s)).collect();
         let c: Vec<f32> = (0..k * d).map(|_| lcg(&mut s)).collect();
-        let (labels, dists) =
-            nearest_centroid(Matrix::new(&x, n, d, "x").unwrap(), Matrix::new(&c, k, d, "c").unwrap())
-                .unwrap();
+        let (labels, dists) = nearest_centroid(
+            Matrix::new(&x, n, d, "x").unwrap(),
+            Matrix::new(&c, k, d, "c").unwrap(),
+        )
+        .unwrap();
         let expected = brute(&x, &c, d);
         for i in 0..n {
             assert_eq!(labels[i] as usize, expected[i].0, "row {i}");
             assert_eq!(dists[i], expected[i].1 as f32);
         }
-        let counts =
-            vote_counts(Matrix::new(&x, n, d, "x").unwrap(), Matrix::new(&c, k, d, "c").unwrap()).unwrap();
+        let counts = vote_counts(
+            Matrix::new(&x, n, d, "x").unwrap(),
+            Matrix::new(&c, k, d, "c").unwrap(),
+        )
+        .unwrap();
         assert_eq!(counts.iter().sum::<i64>(), n as i64);
         for i in 0..n {
             assert!(counts[expected[i].0] > 0);
@@ -400,8 +415,11 @@ mod tests {
     fn ties_go_to_the_lowest_index() {
         let c = [1.0, 0.0, 0.0, 1.0, 1.0, 0.0, -1.0, 0.0];
         let x = [0.0, 0.0, 1.0, 0.0];
-        let (labels, dists) =
-            nearest_centroid(Matrix::new(&x, 2, 2, "x").unwrap(), Matrix::new(&c, 4, 2, "c").unwrap()).unwrap();
+        let (labels, dists) = nearest_centroid(
+            Matrix::new(&x, 2, 2, "x").unwrap(),
+            Matrix::new(&c, 4, 2, "c").unwrap(),
+        )
+        .unwrap();
         assert_eq!(labels, [0, 0]);
         assert_eq!(dists, [1.0, 0.0]);
     }
@@ -410,11 +428,29 @@ mod tests {
     fn bad_inputs_are_rejected() {
         let c = [0.0f32; 4];
         let x = [0.0, f32::NAN];
-        let err = vote_counts(Matrix::new(&x, 1, 2, "x").unwrap(), Matrix::new(&c, 2, 2, "c").unwrap());
-        assert_eq!(err, Err(KernelError::NonFinite { array: "x", row: 0, col: 1 }));
-        let err = vote_counts(Matrix::new(&c, 2, 2, "x").unwrap(), Matrix::new(&c, 1, 4, "c").unwrap());
-        assert!(matches!(err, Err(KernelError::InvalidArgument(m)) if m.contains("dimension mismatch")));
-        let err = vote_counts(Matrix::new(&c, 2, 2, "x").unwrap(), Matrix::new(&[], 0, 2, "c").unwrap());
+        let err = vote_counts(
+            Matrix::new(&x, 1, 2, "x").unwrap(),
+            Matrix::new(&c, 2, 2, "c").unwrap(),
+        );
+        assert_eq!(
+            err,
+            Err(KernelError::NonFinite {
+                array: "x",
+                row: 0,
+                col: 1
+            })
+        );
+        let err = vote_counts(
+            Matrix::new(&c, 2, 2, "x").unwrap(),
+            Matrix::new(&c, 1, 4, "c").unwrap(),
+        );
+        assert!(
+            matches!(err, Err(KernelError::InvalidArgument(m)) if m.contains("dimension mismatch"))
+        );
+        let err = vote_counts(
+            Matrix::new(&c, 2, 2, "x").unwrap(),
+            Matrix::new(&[], 0, 2, "c").unwrap(),
+        );
         assert!(matches!(err, Err(KernelError::InvalidArgument(m)) if m.contains("K >= 1")));
         assert!(Matrix::new(&c, 3, 2, "x").is_err());
     }
@@ -422,10 +458,17 @@ mod tests {
     #[test]
     fn empty_queries_give_empty_labels_and_zero_counts() {
         let c = [0.0f32; 4];
-        let (labels, _) =
-            nearest_centroid(Matrix::new(&[], 0, 2, "x").unwrap(), Matrix::new(&c, 2, 2, "c").unwrap()).unwrap();
+        let (labels, _) = nearest_centroid(
+            Matrix::new(&[], 0, 2, "x").unwrap(),
+            Matrix::new(&c, 2, 2, "c").unwrap(),
+        )
+        .unwrap();
         assert!(labels.is_empty());
-        let counts = vote_counts(Matrix::new(&[], 0, 2, "x").unwrap(), Matrix::new(&c, 2, 2, "c").unwrap()).unwrap();
+        let counts = vote_counts(
+            Matrix::new(&[], 0, 2, "x").unwrap(),
+            Matrix::new(&c, 2, 2, "c").unwrap(),
+        )
+        .unwrap();
         assert_eq!(counts, [0, 0]);
     }
 }

@@ -22,7 +22,11 @@ pub enum KernelError {
         col: usize,
     },
     /// A label outside `[0, k)`.
-    LabelOutOfRange { position: usize, label: i64, k: usize },
+    LabelOutOfRange {
+        position: usize,
+        label: i64,
+        k: usize,
+    },
     /// Sampling without replacement asked more of some clusters than they hold.
     InsufficientMembers(Vec<Shortfall>),
 }

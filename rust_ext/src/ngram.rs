@@ -80,7 +80,10 @@ const ASCII_WORD: [bool; 128] = {
 /// The character starting at byte `i` of `text` (a char boundary) and its length.
 #[inline]
 fn char_at(text: &str, i: usize) -> (char, usize) {
-    let c = text[i..].chars().next().expect("char boundary inside the text");
+    let c = text[i..]
+        .chars()
+        .next()
+        .expect("char boundary inside the text");
     (c, c.len_utf8())
 }
 
@@ -145,25 +148,41 @@ const BASES: [u64; 2] = [0x0f3d_5b79_a2c4_e6f1 % P, 0x1c6e_b0a3_5d27_9e4b % P];
 #[inline]
 fn reduce(x: u64) -> u64 {
     let r = (x & P) + (x >> 61);
-    if r >= P { r - P } else { r }
+    if r >= P {
+        r - P
+    } else {
+        r
+    }
 }
 
 #[inline]
 fn mul_mod(a: u64, b: u64) -> u64 {
     let r = u128::from(a) * u128::from(b);
     let s = (r as u64 & P) + (r >> 61) as u64;
-    if s >= P { s - P } else { s }
+    if s >= P {
+        s - P
+    } else {
+        s
+    }
 }
 
 #[inline]
 fn add_mod(a: u64, b: u64) -> u64 {
     let s = a + b;
-    if s >= P { s - P } else { s }
+    if s >= P {
+        s - P
+    } else {
+        s
+    }
 }
 
 #[inline]
 fn sub_mod(a: u64, b: u64) -> u64 {
-    if a >= b { a - b } else { a + P - b }
+    if a >= b {
+        a - b
+    } else {
+        a + P - b
+    }
 }
 
 /// Reusable per-task state for fingerprinting the n-grams of many texts.
@@ -182,7 +201,11 @@ impl Fingerprinter {
                 top[l] = mul_mod(top[l], BASES[l]);
             }
         }
-        Self { n, top, lanes: Vec::new() }
+        Self {
+            n,
+            top,
+            lanes: Vec::new(),
+        }
     }
 
     /// Calls `f` with the fingerprint of each n-gram of `text`, in order.
@@ -236,7 +259,8 @@ impl Hash for Fingerprint {
     /// the hash over all 64 bits (hashbrown reads its tag from the top bits).
     #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64((self.0[1] ^ self.0[0].rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        state
+            .write_u64((self.0[1] ^ self.0[0].rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     }
 }
 
@@ -284,7 +308,13 @@ impl Partitioned {
             offsets[s + 1] += offsets[s];
         }
         let mut cursor = offsets;
-        let mut items = vec![Occurrence { fp: Fingerprint([0, 0]), text: 0 }; unsorted.len()];
+        let mut items = vec![
+            Occurrence {
+                fp: Fingerprint([0, 0]),
+                text: 0
+            };
+            unsorted.len()
+        ];
         for occ in unsorted {
             let slot = &mut cursor[occ.fp.shard()];
             items[*slot as usize] = *occ;
@@ -309,14 +339,19 @@ fn check_n(n: usize) -> KernelResult<()> {
 }
 
 /// Sharded set of every n-gram fingerprint of `reference`.
-fn reference_shards<S: AsRef<str> + Sync>(reference: &[S], n: usize) -> Vec<HashSet<Fingerprint, FpBuild>> {
+fn reference_shards<S: AsRef<str> + Sync>(
+    reference: &[S],
+    n: usize,
+) -> Vec<HashSet<Fingerprint, FpBuild>> {
     let chunks: Vec<Partitioned> = reference
         .par_chunks(CHUNK_TEXTS)
         .map(|chunk| {
             let mut fpr = Fingerprinter::new(n);
             let mut occurrences = Vec::new();
             for text in chunk {
-                fpr.for_each_ngram(text.as_ref(), |fp| occurrences.push(Occurrence { fp, text: 0 }));
+                fpr.for_each_ngram(text.as_ref(), |fp| {
+                    occurrences.push(Occurrence { fp, text: 0 })
+                });
             }
             Partitioned::from_unsorted(&occurrences)
         })
@@ -352,8 +387,9 @@ where
 
     let earliest: Vec<AtomicU32> = (0..texts.len()).map(|_| AtomicU32::new(u32::MAX)).collect();
     let mut reference_hit = vec![false; texts.len()];
-    let mut first_seen: Vec<HashMap<Fingerprint, u32, FpBuild>> =
-        (0..SHARDS).map(|_| HashMap::with_hasher(FpBuild::default())).collect();
+    let mut first_seen: Vec<HashMap<Fingerprint, u32, FpBuild>> = (0..SHARDS)
+        .map(|_| HashMap::with_hasher(FpBuild::default()))
+        .collect();
 
     for (block_no, block) in texts.chunks(BLOCK_TEXTS).enumerate() {
         let block_start = block_no * BLOCK_TEXTS;
@@ -380,23 +416,26 @@ where
                 Partitioned::from_unsorted(&occurrences)
             })
             .collect();
-        first_seen.par_iter_mut().enumerate().for_each(|(shard, map)| {
-            for chunk in &scattered {
-                for &Occurrence { fp, text: index } in chunk.shard(shard) {
-                    match map.entry(fp) {
-                        Entry::Occupied(first) => {
-                            let first = *first.get();
-                            if first < index {
-                                earliest[index as usize].fetch_min(first, Ordering::Relaxed);
+        first_seen
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(shard, map)| {
+                for chunk in &scattered {
+                    for &Occurrence { fp, text: index } in chunk.shard(shard) {
+                        match map.entry(fp) {
+                            Entry::Occupied(first) => {
+                                let first = *first.get();
+                                if first < index {
+                                    earliest[index as usize].fetch_min(first, Ordering::Relaxed);
+                                }
                             }
-                        }
-                        Entry::Vacant(slot) => {
-                            slot.insert(index);
+                            Entry::Vacant(slot) => {
+                                slot.insert(index);
+                            }
                         }
                     }
                 }
-            }
-        });
+            });
     }
 
     let mut kept = Vec::with_capacity(texts.len());
@@ -427,7 +466,10 @@ mod tests {
 
     #[test]
     fn words_are_unicode_letter_digit_underscore_runs_lowercased() {
-        assert_eq!(words("Hello, World_2 ÉTÉ-été 3.14"), ["hello", "world_2", "été", "été", "3", "14"]);
+        assert_eq!(
+            words("Hello, World_2 ÉTÉ-été 3.14"),
+            ["hello", "world_2", "été", "été", "3", "14"]
+        );
         assert_eq!(words("東京 タワー"), ["東京", "タワー"]);
         // Superscript two is a number but not a decimal digit: it splits words.
         assert_eq!(words("x²y"), ["x", "y"]);
@@ -437,12 +479,7 @@ mod tests {
 
     #[test]
     fn later_text_sharing_an_ngram_is_dropped_and_points_to_the_first() {
-        let texts = [
-            "a b c d e",
-            "x a b c y",
-            "q r s t u",
-            "zz x a b c",
-        ];
+        let texts = ["a b c d e", "x a b c y", "q r s t u", "zz x a b c"];
         let out = dedup(&texts, 3, &[]);
         assert_eq!(out.kept, [true, false, true, false]);
         assert_eq!(out.matched, [NO_MATCH, 0, NO_MATCH, 0]);
@@ -479,7 +516,10 @@ mod tests {
 
     #[test]
     fn zero_n_is_rejected() {
-        assert!(matches!(ngram_dedup(&["a"], 0, &[] as &[&str]), Err(KernelError::InvalidArgument(_))));
+        assert!(matches!(
+            ngram_dedup(&["a"], 0, &[] as &[&str]),
+            Err(KernelError::InvalidArgument(_))
+        ));
     }
 
     #[test]
@@ -488,8 +528,14 @@ mod tests {
             .map(|i| format!("w{} w{} w{} w{}", i % 997, (i * 7) % 991, i % 13, i % 5))
             .collect();
         let reference = vec!["w1 w7 w1 w1".to_string()];
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let four = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
         let a = one.install(|| ngram_dedup(&texts, 3, &reference).unwrap());
         let b = four.install(|| ngram_dedup(&texts, 3, &reference).unwrap());
         assert_eq!(a, b);

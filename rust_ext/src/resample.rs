@@ -44,7 +44,12 @@ fn bucket_by_label(labels: &[i64], k: usize) -> KernelResult<Buckets> {
 /// For each cluster `j`, `targets[j]` indices of members of `j` drawn uniformly at random
 /// (without replacement unless `replace`). The result lists cluster 0's draws first, then
 /// cluster 1's, and so on; inside a cluster the indices are sorted.
-pub fn resample_indices(labels: &[i64], targets: &[i64], seed: u64, replace: bool) -> KernelResult<Vec<i64>> {
+pub fn resample_indices(
+    labels: &[i64],
+    targets: &[i64],
+    seed: u64,
+    replace: bool,
+) -> KernelResult<Vec<i64>> {
     let k = targets.len();
     if let Some((j, &t)) = targets.iter().enumerate().find(|(_, &t)| t < 0) {
         return Err(KernelError::InvalidArgument(format!(
@@ -56,8 +61,16 @@ pub fn resample_indices(labels: &[i64], targets: &[i64], seed: u64, replace: boo
         .filter_map(|j| {
             let available = (buckets.offsets[j + 1] - buckets.offsets[j]) as u64;
             let needed = targets[j] as u64;
-            let short = if replace { needed > 0 && available == 0 } else { needed > available };
-            short.then_some(Shortfall { cluster: j, needed, available })
+            let short = if replace {
+                needed > 0 && available == 0
+            } else {
+                needed > available
+            };
+            short.then_some(Shortfall {
+                cluster: j,
+                needed,
+                available,
+            })
         })
         .collect();
     if !shortfalls.is_empty() {
@@ -70,10 +83,10 @@ pub fn resample_indices(labels: &[i64], targets: &[i64], seed: u64, replace: boo
     let mut jobs = Vec::with_capacity(k);
     let mut members_rest: &mut [i64] = &mut buckets.members;
     let mut out_rest: &mut [i64] = &mut out;
-    for j in 0..k {
+    for (j, &target) in targets.iter().enumerate().take(k) {
         let (mine, rest) = members_rest.split_at_mut(buckets.offsets[j + 1] - buckets.offsets[j]);
         members_rest = rest;
-        let (dst, rest) = out_rest.split_at_mut(targets[j] as usize);
+        let (dst, rest) = out_rest.split_at_mut(target as usize);
         out_rest = rest;
         jobs.push((j, mine, dst));
     }
@@ -121,8 +134,14 @@ mod tests {
     fn is_deterministic_for_a_seed_whatever_the_thread_count() {
         let labels: Vec<i64> = (0..50_000).map(|i| (i * 7919 % 1000) as i64).collect();
         let targets: Vec<i64> = (0..1000).map(|j| (j % 40) as i64).collect();
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let three = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
         let a = one.install(|| resample_indices(&labels, &targets, 9, false).unwrap());
         let b = three.install(|| resample_indices(&labels, &targets, 9, false).unwrap());
         assert_eq!(a, b);
@@ -136,14 +155,33 @@ mod tests {
         assert_eq!(
             err,
             KernelError::InsufficientMembers(vec![
-                Shortfall { cluster: 0, needed: 2, available: 1 },
-                Shortfall { cluster: 1, needed: 3, available: 2 },
-                Shortfall { cluster: 2, needed: 1, available: 0 },
+                Shortfall {
+                    cluster: 0,
+                    needed: 2,
+                    available: 1
+                },
+                Shortfall {
+                    cluster: 1,
+                    needed: 3,
+                    available: 2
+                },
+                Shortfall {
+                    cluster: 2,
+                    needed: 1,
+                    available: 0
+                },
             ])
         );
         // With replacement only the empty cluster is short.
         let err = resample_indices(&labels, &[2, 3, 1], 0, true).unwrap_err();
-        assert_eq!(err, KernelError::InsufficientMembers(vec![Shortfall { cluster: 2, needed: 1, available: 0 }]));
+        assert_eq!(
+            err,
+            KernelError::InsufficientMembers(vec![Shortfall {
+                cluster: 2,
+                needed: 1,
+                available: 0
+            }])
+        );
     }
 
     #[test]
@@ -157,7 +195,11 @@ mod tests {
     fn bad_labels_and_targets_are_rejected() {
         assert_eq!(
             resample_indices(&[0, 3], &[1, 1], 0, false).unwrap_err(),
-            KernelError::LabelOutOfRange { position: 1, label: 3, k: 2 }
+            KernelError::LabelOutOfRange {
+                position: 1,
+                label: 3,
+                k: 2
+            }
         );
         assert!(matches!(
             resample_indices(&[0], &[-1], 0, false).unwrap_err(),

@@ -5,6 +5,16 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "NO_MATCH",
+    "REFERENCE_MATCH",
+    "ngram_dedup",
+    "tokenize",
+    "nearest_centroid",
+    "vote_counts",
+    "resample_indices",
+]
+
 NO_MATCH: int
 REFERENCE_MATCH: int
 
