@@ -96,7 +96,7 @@ class SplitSizes(Parameters):
         """(train, val, test) rows of ``n`` cleaned instructions."""
 
         def size(v: int | float) -> int:
-            return int(round(v * n)) if isinstance(v, float) else v
+            return round(v * n) if isinstance(v, float) else v
 
         train, val = size(self.train), size(self.val)
         if train + val > n:

@@ -137,7 +137,7 @@ class TargetSize(RootModel[int | float | None]):
                 raise InvalidInputError("target size N (target_size: null) needs the number of real instructions")
             return num_real
         if isinstance(self.root, float):
-            return max(1, int(round(self.root * pool_size)))
+            return max(1, round(self.root * pool_size))
         return self.root
 
     def describe(self) -> str:
