@@ -18,20 +18,19 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kedro.io import DataCatalog, MemoryDataset  # noqa: E402
 from kedro.runner import SequentialRunner  # noqa: E402
 
+from dp_instructions.cleansing.parameters import DataCleansingParameters  # noqa: E402
 from dp_instructions.cleansing.pii import DEFAULT_DETECTORS  # noqa: E402
 from dp_instructions.datasets.demo_corpus import generate_conversations, generate_eval_reference  # noqa: E402
 from dp_instructions.pipelines.data_cleansing import create_pipeline  # noqa: E402
 from tests.benchmarks import reference_cleansing  # noqa: E402
 
-PARAMS = yaml.safe_load((ROOT / "conf/base/parameters_data_cleansing.yml").read_text())["data_cleansing"]
+PARAMS = DataCleansingParameters()  # the default run's values
 SEED = 20240721
 
 
@@ -79,7 +78,7 @@ def main() -> None:
     rows = small.to_dicts()
     start = time.perf_counter()
     result = reference_cleansing.cleanse(
-        rows, small_ref["text"].to_list(), PARAMS, SEED, [d.pattern for d in DEFAULT_DETECTORS]
+        rows, small_ref["text"].to_list(), PARAMS.model_dump(), SEED, [d.pattern for d in DEFAULT_DETECTORS]
     )
     ref_s = time.perf_counter() - start
     ref_kept = len(result["train"]) + len(result["val"]) + len(result["test"])

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from dp_instructions import native  # noqa: E402
 from dp_instructions.privacy import PrivacyLedger  # noqa: E402
 from dp_instructions.resampling.clustering import fit_clustering  # noqa: E402
-from dp_instructions.resampling.config import ClusteringConfig, EmbeddingConfig, ShortageMode  # noqa: E402
+from dp_instructions.resampling.parameters import ClusteringConfig, EmbeddingConfig, ShortageMode  # noqa: E402
 from dp_instructions.resampling.embeddings import embed_texts, load_encoder  # noqa: E402
 from dp_instructions.resampling.histogram import (  # noqa: E402
     ReleasedHistograms,

@@ -98,8 +98,9 @@ def resample(synthetic: pl.DataFrame, data: dict[str, Any], params: dict[str, An
     catalog = DataCatalog({
         "synthetic_initial": MemoryDataset(synthetic),
         "instructions_train": MemoryDataset(data["instructions_train"]),
-        "params:resampling": MemoryDataset({**params["resampling"],
-                                            "embedding": {**params["resampling"]["embedding"], "show_progress": False}}),
+        # context.params holds the validated models (ResamplingParameters, EvaluationParameters).
+        "params:resampling": MemoryDataset(params["resampling"].model_copy(
+            update={"embedding": params["resampling"].embedding.model_copy(update={"show_progress": False})})),
         "params:privacy": MemoryDataset(params["privacy"]),
         "params:seed": MemoryDataset(params["seed"]),
         "privacy_ledger": PrivacyLedgerDataset(str(tmp / "ledger.jsonl")),

@@ -1,19 +1,15 @@
 import random
 
 import pytest
-import yaml
+from pydantic import ValidationError
 
-from pathlib import Path
-
-from dp_instructions.cleansing.templates import FloodDetector, drop_template_floods, parse_detector, parse_templates
-from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.cleansing.parameters import DataCleansingParameters, FloodDetector, TemplatePattern
+from dp_instructions.cleansing.templates import drop_template_floods
 from tests.cleansing.helpers import instructions
-
-PARAMS = yaml.safe_load((Path(__file__).parents[2] / "conf/base/parameters_data_cleansing.yml").read_text())["data_cleansing"]
 
 
 def test_paper_templates_match_their_examples():
-    templates = parse_templates(PARAMS["templates"])
+    templates = DataCleansingParameters().templates
     texts = [
         "Write an article about the Safety of 2-Chloro-4-methylpyridine 2000 words in chemical industry",
         "Write an article about the Upstream and Downstream products of Pyridine 1500-2000 words in chemical industry",
@@ -45,9 +41,11 @@ def test_detector_finds_masked_floods_but_spares_ordinary_prompts():
 
 
 def test_bad_template_parameters_are_named():
-    with pytest.raises(InvalidInputError, match=r"templates\[0\].pattern"):
-        parse_templates([{"name": "x", "pattern": "("}])
-    with pytest.raises(InvalidInputError, match="min_count"):
-        parse_detector({"min_count": 1})
-    with pytest.raises(InvalidInputError, match="unknown keys"):
-        parse_detector({"threshold": 3})
+    with pytest.raises(ValidationError, match=r"templates\.0\.pattern\n.*not a valid regular expression"):
+        DataCleansingParameters.model_validate({"templates": [{"name": "x", "pattern": "("}]})
+    with pytest.raises(ValidationError, match="min_count"):
+        FloodDetector.model_validate({"min_count": 1})
+    with pytest.raises(ValidationError, match=r"threshold\n.*Extra inputs are not permitted"):
+        FloodDetector.model_validate({"threshold": 3})
+    with pytest.raises(ValidationError, match="pattern"):
+        TemplatePattern.model_validate({"name": "x"})

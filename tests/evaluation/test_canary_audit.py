@@ -22,14 +22,14 @@ from dp_instructions.evaluation.canary_audit import (
     sequence_losses,
     training_max_length,
 )
-from dp_instructions.evaluation.config import CanaryAuditConfig
+from dp_instructions.evaluation.parameters import CanaryAuditConfig, CanarySamplingConfig
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.canaries import CANARY_SCHEMA
 from dp_instructions.models.text_data import encode_instructions, sequence_loss
 from tests.evaluation import fakes
 
 CONFIG = CanaryAuditConfig(num_alternatives=60, num_unprompted_samples=16, greedy_max_new_tokens=16,
-                           sampling_max_new_tokens=39, batch_size=64, device="cpu")
+                           sampling=CanarySamplingConfig(max_new_tokens=39), batch_size=64, device="cpu")
 
 
 def test_rank_counts_strictly_lower_alternatives_and_ties_favour_the_canary():

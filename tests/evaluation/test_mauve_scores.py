@@ -9,7 +9,6 @@ import pytest
 from matplotlib.figure import Figure
 from mauve import compute_mauve
 
-from dp_instructions.evaluation.config import MauveConfig
 from dp_instructions.evaluation.embeddings import EmbeddedTexts
 from dp_instructions.evaluation.mauve_scores import (
     COMPARED,
@@ -22,6 +21,7 @@ from dp_instructions.evaluation.mauve_scores import (
     unigram_histograms,
     unigram_mauve,
 )
+from dp_instructions.evaluation.parameters import EmbeddingMauveConfig, MauveConfig, MauveKMeansConfig
 from dp_instructions.evaluation.samples import TextSet, dataset_texts, draw_pool
 from dp_instructions.exceptions import InvalidInputError
 from tests.evaluation import fakes
@@ -90,8 +90,8 @@ def test_scores_have_the_documented_structure_and_order_sets_by_closeness():
         "public_instructions": _embedded("public_instructions", centres, [0.0, 0.0, 0.0, 1.0], 500, 4),
         "instructions_train": _embedded("instructions_train", centres, real, 500, 5),
     }
-    config = MauveConfig(max_samples=1000, pool_size=None, seeds=(0, 1, 2), num_buckets=500, kmeans_num_redo=1,
-                         kmeans_max_iter=100)
+    config = MauveConfig(max_samples=1000, pool_size=None, seeds=(0, 1, 2), embedding=EmbeddingMauveConfig(num_buckets=500),
+                         kmeans=MauveKMeansConfig(num_redo=1, max_iter=100))
     result = compare_to_reference(reference, candidates, config, embedding={"model": "test"})
 
     assert result["sample_size"] == 250  # equal sizes: the smallest set

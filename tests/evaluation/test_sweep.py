@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from matplotlib.figure import Figure
 
-from dp_instructions.evaluation.config import EmbeddingConfig, MauveConfig, SweepConfig
+from dp_instructions.evaluation.parameters import EmbeddingConfig, MauveConfig, MauveKMeansConfig, SweepConfig
 from dp_instructions.evaluation.embeddings import EmbeddedTexts, embed_sets, load_encoder
 from dp_instructions.evaluation.samples import TextSet
 from dp_instructions.evaluation.sweep import (
@@ -27,13 +27,13 @@ from dp_instructions.evaluation.sweep import (
 )
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.privacy import Budget, Gaussian, PrivacyLedger, compose_epsilon, fingerprint_texts
-from dp_instructions.resampling.config import ResamplingConfig, ShortageMode
+from dp_instructions.resampling.parameters import ResamplingParameters, ShortageMode
 from dp_instructions.resampling.histogram import ReleasedHistograms
 from tests.evaluation import fakes
 
 PRIVACY = {"epsilon": 1.0, "delta": None, "noise_seed": 11}
 # The resampling default (static token embeddings: fast); MAUVE still embeds with the model.
-RESAMPLING = ResamplingConfig.parse({"embedding": {"mode": "static"}, "clustering": {"num_clusters": 50}})
+RESAMPLING = ResamplingParameters.model_validate({"embedding": {"mode": "static"}, "clustering": {"num_clusters": 50}})
 CONFIG = SweepConfig(ks=(3, 6), noise_multipliers=(2.0, 8.0))
 
 
@@ -77,7 +77,7 @@ def test_every_point_is_charged_before_release_refused_points_are_reported_and_r
 
     reference = embedded("instructions_test", fakes.texts(150, 5, fakes.REAL_MIX))
     pool = embedded("synthetic_initial", SYNTHETIC.texts[:100])
-    mauve = MauveConfig(max_samples=60, pool_size=None, seeds=(0,), kmeans_num_redo=1, kmeans_max_iter=50)
+    mauve = MauveConfig(max_samples=60, pool_size=None, seeds=(0,), kmeans=MauveKMeansConfig(num_redo=1, max_iter=50))
     scored = score_sweep(release, clusterings, pool, reference, load_encoder(EmbeddingConfig()), mauve,
                          sample_size=60, target_size=80, shortage=ShortageMode.ERROR, seed=0)
     assert scored["shortage"] == "redistribute"  # a sweep cannot stop where the stage would

@@ -8,7 +8,7 @@ import pytest
 from dp_instructions import native
 from dp_instructions.exceptions import InvalidInputError, NonFiniteValueError
 from dp_instructions.resampling.clustering import fit_clustering, fit_pca
-from dp_instructions.resampling.config import ClusteringConfig
+from dp_instructions.resampling.parameters import ClusteringConfig
 
 SPACE = {"model": "test"}
 

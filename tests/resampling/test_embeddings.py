@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from dp_instructions.exceptions import InvalidInputError, NonFiniteValueError
-from dp_instructions.resampling.config import EmbeddingConfig
 from dp_instructions.resampling.embeddings import bundled_model_path, embed_texts, load_encoder
+from dp_instructions.resampling.parameters import EmbeddingConfig
 from tests.resampling.helpers import fake_encoder
 
 TEXTS = ["Write a haiku about autumn.", "Explain recursion to a child.", "Write a haiku about autumn."]

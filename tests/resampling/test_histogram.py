@@ -18,7 +18,6 @@ from dp_instructions.exceptions import (
 )
 from dp_instructions.privacy import Gaussian, NoiseSource, PrivacyLedger, fingerprint_texts
 from dp_instructions.resampling.clustering import fit_clustering
-from dp_instructions.resampling.config import ClusteringConfig
 from dp_instructions.resampling.histogram import (
     STAGE,
     NoisyHistogram,
@@ -28,6 +27,7 @@ from dp_instructions.resampling.histogram import (
     release_key,
     release_noisy_histogram,
 )
+from dp_instructions.resampling.parameters import ClusteringConfig
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, HashingEncoder, instructions
 
 PRIVACY = {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": 11}

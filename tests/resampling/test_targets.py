@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dp_instructions.exceptions import InsufficientSamplesError, InvalidInputError
-from dp_instructions.resampling.config import ShortageMode
+from dp_instructions.resampling.parameters import ShortageMode
 from dp_instructions.resampling.targets import (
     check_target_size,
     initial_samples_needed,

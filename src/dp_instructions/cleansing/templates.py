@@ -5,71 +5,21 @@ floods, so the patterns are parameters, and an optional conservative detector fi
 masked-template floods: prompts that become identical once every token carrying an
 upper-case letter or a digit (names, products, numbers) is masked, that keep at least
 ``min_fixed_words`` unmasked words, and that occur at least ``min_count`` times and
-``min_share`` of the rows.
+``min_share`` of the rows. The patterns and the detector's thresholds are checked by
+:class:`~dp_instructions.cleansing.parameters.DataCleansingParameters`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from dp_instructions.cleansing.frames import dropped_rows
-from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.cleansing.parameters import FloodDetector, TemplatePattern
 
 STEP = "template_floods"
 MASK = "*"
-
-
-@dataclass(frozen=True)
-class TemplatePattern:
-    name: str
-    pattern: str
-
-
-@dataclass(frozen=True)
-class FloodDetector:
-    enabled: bool = True
-    min_count: int = 25
-    min_share: float = 0.001
-    min_fixed_words: int = 6
-
-
-def parse_templates(raw: Any, parameter: str = "data_cleansing.templates") -> list[TemplatePattern]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise InvalidInputError(f"parameter `{parameter}` must be a list of {{name, pattern}}, got {type(raw).__name__}")
-    out = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, dict) or not {"name", "pattern"} <= set(item):
-            raise InvalidInputError(f"parameter `{parameter}[{i}]` must have `name` and `pattern`")
-        try:
-            re.compile(item["pattern"])
-        except re.error as exc:
-            raise InvalidInputError(f"parameter `{parameter}[{i}].pattern` is not a valid regex: {exc}") from exc
-        out.append(TemplatePattern(str(item["name"]), str(item["pattern"])))
-    return out
-
-
-def parse_detector(raw: Any, parameter: str = "data_cleansing.flood_detector") -> FloodDetector:
-    if raw is None:
-        return FloodDetector(enabled=False)
-    if not isinstance(raw, dict):
-        raise InvalidInputError(f"parameter `{parameter}` must be a mapping")
-    unknown = set(raw) - {"enabled", "min_count", "min_share", "min_fixed_words"}
-    if unknown:
-        raise InvalidInputError(f"parameter `{parameter}` has unknown keys {sorted(unknown)}")
-    det = FloodDetector(**raw)
-    if det.min_count < 2:
-        raise InvalidInputError(f"parameter `{parameter}.min_count` must be >= 2, got {det.min_count}")
-    if not 0 <= det.min_share < 1:
-        raise InvalidInputError(f"parameter `{parameter}.min_share` must be in [0, 1), got {det.min_share}")
-    if det.min_fixed_words < 1:
-        raise InvalidInputError(f"parameter `{parameter}.min_fixed_words` must be >= 1")
-    return det
 
 
 def masked_shape(text: pl.Expr) -> pl.Expr:

@@ -36,7 +36,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from dp_instructions.evaluation.config import CanaryAuditConfig
+from dp_instructions.evaluation.parameters import CanaryAuditConfig
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import GeneratorArtifact
 from dp_instructions.models.canaries import CANARY_SCHEMA, audit_secrets, canary_texts
@@ -166,16 +166,17 @@ def unprompted_samples(artifact: GeneratorArtifact, config: CanaryAuditConfig) -
     if config.num_unprompted_samples == 0:
         return []
     limit = position_limit(artifact.model)
-    new_tokens = config.sampling_max_new_tokens if limit is None else min(config.sampling_max_new_tokens, limit - 1)
+    sampling = config.sampling
+    new_tokens = sampling.max_new_tokens if limit is None else min(sampling.max_new_tokens, limit - 1)
     texts, _ = sample_instructions(
         artifact.model,
         artifact.tokenizer,
         SamplingConfig(
             num_samples=config.num_unprompted_samples,
-            batch_size=config.sampling_batch_size,
+            batch_size=sampling.batch_size,
             max_new_tokens=new_tokens,
-            top_p=config.top_p,
-            temperature=config.temperature,
+            top_p=sampling.top_p,
+            temperature=sampling.temperature,
             seed=config.seed,
         ),
     )

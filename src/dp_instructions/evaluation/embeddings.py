@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dp_instructions.evaluation.config import EmbeddingConfig
+from dp_instructions.evaluation.parameters import EmbeddingConfig
 from dp_instructions.evaluation.samples import TextSet
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.resampling import embeddings as encoders
-from dp_instructions.resampling.config import EmbeddingConfig as EncoderConfig
+from dp_instructions.resampling.parameters import EmbeddingConfig as EncoderConfig
 
 log = logging.getLogger(__name__)
 

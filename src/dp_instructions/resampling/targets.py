@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dp_instructions.exceptions import ClusterShortfall, InsufficientSamplesError, InvalidInputError
-from dp_instructions.resampling.config import PARAMETER, ShortageMode
+from dp_instructions.resampling.parameters import PARAMETER, ShortageMode
 
 __all__ = [
     "ResamplingTargets",

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
-import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
+from dp_instructions.cleansing.parameters import DataCleansingParameters
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.pipelines.data_cleansing import create_pipeline
 from dp_instructions.pipelines.data_cleansing.nodes import STEPS
 from tests.cleansing.conftest import conversation_row as row
 from tests.cleansing.conftest import moderation, raw_frame
 
-ROOT = Path(__file__).resolve().parents[3]
-PARAMS = yaml.safe_load((ROOT / "conf/base/parameters_data_cleansing.yml").read_text())["data_cleansing"]
+PARAMS = DataCleansingParameters()
 LONG = "could you explain step by step how binary search works on a sorted array of integers"
 
 
@@ -47,7 +44,7 @@ class KeptMemoryDataset(MemoryDataset):
         pass
 
 
-def run(raw: pl.DataFrame, params: dict) -> dict:
+def run(raw: pl.DataFrame, params: DataCleansingParameters) -> dict:
     reference = pl.DataFrame({"id": ["e1"], "text": ["Question: What is the capital of France and why is it famous"]})
     catalog = DataCatalog(
         {
@@ -100,8 +97,10 @@ def test_every_conversation_is_kept_or_dropped_with_a_reason():
     assert out["cleansing_funnel_plot"].axes
 
 
-def test_split_that_does_not_fit_fails_before_any_work():
-    bad = dict(PARAMS, split={"train": 0.9, "val": 0.3})
+def test_split_counts_that_do_not_fit_the_cleaned_rows_are_named():
+    # Fractions that leave no test split are refused by the model (tests/cleansing/test_parameters.py);
+    # counts can only be checked against the rows that survive cleansing.
+    bad = DataCleansingParameters.model_validate({"split": {"train": 40, "val": 5}})
     with pytest.raises(Exception) as info:
         run(raw_conversations(), bad)
     assert isinstance(info.value, InvalidInputError) or isinstance(info.value.__cause__, InvalidInputError)

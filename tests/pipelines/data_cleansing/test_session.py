@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pytest
+from kedro.validation import ParameterValidationError
 
 from tests.kedro_session import latest_version, project_copy, run_pipeline
 
@@ -31,3 +33,17 @@ def test_session_run_writes_versioned_splits_and_reports(tmp_path):
     pii = json.loads(latest_version(data / "08_reporting/pii_report.json").read_text())
     assert pii["texts"] == train.height
     assert 0.05 < pii["any_category"]["share"] < 0.6
+
+
+@pytest.mark.parametrize(
+    ("local", "key"),
+    [("data_cleansing:\n  ngram_sise: 8\n", "ngram_sise"), ("data_cleansing:\n  split: {train: 0.9, val: 0.2}\n", "split")],
+)
+def test_a_misspelt_or_out_of_range_parameter_stops_the_run_before_any_node(tmp_path, local, key):
+    project = project_copy(tmp_path)
+    (project / "conf/local/parameters_data_cleansing.yml").write_text(local)
+    with pytest.raises(ParameterValidationError) as info:
+        run_pipeline(project, "data_cleansing", TINY)
+    message = str(info.value)
+    assert "'data_cleansing'" in message and f"\n{key}\n" in message
+    assert not [p for p in (project / "data").rglob("*") if p.is_file()], "a node ran"

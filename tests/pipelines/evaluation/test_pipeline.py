@@ -13,11 +13,13 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
+from dp_instructions.evaluation.parameters import EvaluationParameters
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.pipelines.evaluation import create_pipeline
 from dp_instructions.privacy import PrivacyLedger, check_privacy_boundary
 from dp_instructions.privacy.boundary import DP_MECHANISM_TAG
 from dp_instructions.resampling.histogram import ReleasedHistograms
+from dp_instructions.resampling.parameters import ResamplingParameters
 from tests.evaluation import fakes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,7 +31,6 @@ TINY = {
                      "batch_size": 64, "sampling": {"batch_size": 16, "max_new_tokens": 39}, "device": "cpu"},
 }
 PRIVACY = {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None}
-RESAMPLING = yaml.safe_load((ROOT / "conf/base/parameters_resampling.yml").read_text())["resampling"]
 
 
 def upstream() -> dict[str, pl.DataFrame]:
@@ -59,8 +60,8 @@ def catalog(tmp_path: Path, control, params=TINY) -> DataCatalog:
         "nonprivate_control_generator_if_built": MemoryDataset(control, copy_mode="assign"),
         "privacy_ledger": MemoryDataset(PrivacyLedger(tmp_path / "ledger.jsonl", run_id="test-run"), copy_mode="assign"),
         "released_sweep_histograms": MemoryDataset(ReleasedHistograms(), copy_mode="assign"),
-        "params:evaluation": MemoryDataset(params),
-        "params:resampling": MemoryDataset(RESAMPLING),
+        "params:evaluation": MemoryDataset(EvaluationParameters.model_validate(params)),
+        "params:resampling": MemoryDataset(ResamplingParameters()),
         "params:privacy": MemoryDataset(PRIVACY),
         "params:seed": MemoryDataset(0),
     })

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from kedro.validation import ParameterValidationError
 
 from dp_instructions.privacy import PrivacyLedger
 from tests.evaluation import fakes
@@ -69,3 +71,19 @@ def test_session_run_writes_every_versioned_output(tmp_path, monkeypatch):
     second = json.loads(latest_version(reporting / "resampling_sweep_histograms.json").read_text())
     assert [p["status"] for p in second["points"]] == ["reused", "reused"]
 
+
+
+@pytest.mark.parametrize(
+    ("local", "key"),
+    [("evaluation:\n  mauve: {max_sample: 40}\n", "mauve.max_sample"),
+     ("evaluation:\n  sweep: {noise_multipliers: [-1.0]}\n", "sweep.noise_multipliers.0")],
+)
+def test_a_misspelt_or_out_of_range_parameter_stops_the_run_before_any_node(tmp_path, monkeypatch, local, key):
+    project = project_copy(tmp_path)
+    monkeypatch.chdir(project)
+    (project / "conf/local/parameters_evaluation.yml").write_text(local)
+    with pytest.raises(ParameterValidationError) as info:
+        run_pipeline(project, "evaluation", RUNTIME)
+    message = str(info.value)
+    assert "'evaluation'" in message and f"\n{key}\n" in message
+    assert not [p for p in (project / "data").rglob("*") if p.is_file()], "a node ran"

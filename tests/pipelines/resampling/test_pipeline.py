@@ -3,13 +3,11 @@ and a real dp_histogram store (a hashing encoder stands in for the sentence mode
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
 import polars as pl
 import pytest
-import yaml
 from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.io.core import Version
@@ -29,25 +27,23 @@ from dp_instructions.pipelines.resampling import create_pipeline
 from dp_instructions.privacy import PrivacyLedger
 from dp_instructions.privacy.boundary import assert_privacy_boundary
 from dp_instructions.resampling import embeddings
+from dp_instructions.resampling.parameters import ResamplingParameters
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, fake_encoder, instructions, synthetic
 
 ROOT = Path(__file__).resolve().parents[3]
-BASE = yaml.safe_load((ROOT / "conf/base/parameters_resampling.yml").read_text())["resampling"]
 PRIVACY = {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": None}
 
 
-def params(**changes) -> dict:
-    p = copy.deepcopy(BASE)
-    p["embedding"]["show_progress"] = False
-    p["clustering"]["num_clusters"] = 5
-    p["target_size"] = 40
+def params(**changes) -> ResamplingParameters:
+    """The defaults with a tiny K and T, and ``section__key=value`` or ``key=value`` changes."""
+    p: dict = {"embedding": {"show_progress": False}, "clustering": {"num_clusters": 5}, "target_size": 40}
     for key, value in changes.items():
         section, _, name = key.partition("__")
         if name:
             p[section][name] = value
         else:
             p[section] = value
-    return p
+    return ResamplingParameters.model_validate(p)
 
 
 @pytest.fixture
@@ -69,7 +65,7 @@ class Run:
         self.dir = tmp_path
         self.ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
 
-    def __call__(self, syn: pl.DataFrame, real: pl.DataFrame, p: dict, privacy: dict = PRIVACY) -> dict:
+    def __call__(self, syn: pl.DataFrame, real: pl.DataFrame, p: ResamplingParameters, privacy: dict = PRIVACY) -> dict:
         store = str(self.dir / "dp_histogram.json")
         catalog = DataCatalog({
             "synthetic_initial": MemoryDataset(syn),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pytest
+from kedro.validation import ParameterValidationError
 
 from dp_instructions.privacy import PrivacyLedger
 from tests.kedro_session import latest_version, project_copy, run_pipeline
@@ -54,3 +56,22 @@ def test_resampling_runs_alone_and_a_rerun_reuses_the_release(tmp_path):
     a, b = (pl.read_parquet(v / "synthetic_resampled.parquet") for v in outputs)
     assert a.columns == ["id", "text", "cluster"] and a.height == 15 and a.equals(b)
     assert latest_version(data / "08_reporting/resampling_cluster_densities.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("local", "key"),
+    [("resampling:\n  clustering: {num_clustres: 3}\n", "clustering.num_clustres"),
+     ("resampling:\n  target_size: 1.5\n", "target_size")],
+)
+def test_a_misspelt_or_out_of_range_parameter_stops_the_run_before_any_node(tmp_path, local, key):
+    project = project_copy(tmp_path)
+    data = project / "data"
+    write_version(data / "07_model_output/synthetic_initial.parquet", synthetic(80, SKEWED_SYNTHETIC))
+    write_version(data / "03_primary/instructions_train.parquet", instructions(40, SKEWED_REAL, "real-", 2))
+    (project / "conf/local/parameters_resampling.yml").write_text(local)
+    with pytest.raises(ParameterValidationError) as info:
+        run_pipeline(project, "resampling")
+    message = str(info.value)
+    assert "'resampling'" in message and f"\n{key}" in message
+    written = {p.relative_to(data).parts[:2] for p in data.rglob("*") if p.is_file()}
+    assert written == {("07_model_output", "synthetic_initial.parquet"), ("03_primary", "instructions_train.parquet")}

@@ -1,4 +1,9 @@
-"""Thin node wrappers: parameters are parsed here, the work is in dp_instructions.evaluation."""
+"""Thin node wrappers; the work is in dp_instructions.evaluation.
+
+``params:evaluation`` and ``params:resampling`` arrive as :class:`EvaluationParameters` and
+:class:`ResamplingParameters`, validated by Kedro before the first node runs, so a typo
+stops the run before any embedding or model work.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,22 @@ import matplotlib.pyplot as plt
 import polars as pl
 
 from dp_instructions.evaluation import canary_audit, mauve_scores, privacy_report, report, sweep
-from dp_instructions.evaluation.config import EvaluationConfig
 from dp_instructions.evaluation.embeddings import EmbeddedTexts, embed_sets, load_encoder
+from dp_instructions.evaluation.parameters import EvaluationParameters
 from dp_instructions.evaluation.samples import dataset_texts, draw_pool
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import GeneratorArtifact
 from dp_instructions.privacy.ledger import PrivacyLedger
-from dp_instructions.resampling.config import ResamplingConfig
 from dp_instructions.resampling.histogram import ReleasedHistograms
+from dp_instructions.resampling.parameters import ResamplingParameters
 
 log = logging.getLogger(__name__)
 
 
-def embed_initial_pool(synthetic_initial: pl.DataFrame, params: dict[str, Any], seed: int) -> EmbeddedTexts:
-    # Every node parses all of `evaluation:`, so whichever runs first stops a typo
-    # before any embedding or model work.
-    cfg = EvaluationConfig.parse(params)
-    pool = draw_pool(dataset_texts(synthetic_initial, "synthetic_initial"), cfg.mauve.pool_size, seed)
-    encoder = load_encoder(cfg.embedding)
-    return embed_sets([pool], encoder, cfg.embedding.batch_size)["synthetic_initial"]
+def embed_initial_pool(synthetic_initial: pl.DataFrame, params: EvaluationParameters, seed: int) -> EmbeddedTexts:
+    pool = draw_pool(dataset_texts(synthetic_initial, "synthetic_initial"), params.mauve.pool_size, seed)
+    encoder = load_encoder(params.embedding)
+    return embed_sets([pool], encoder, params.embedding.batch_size)["synthetic_initial"]
 
 
 def embed_comparison_sets(
@@ -36,42 +38,39 @@ def embed_comparison_sets(
     public_instructions: pl.DataFrame,
     synthetic_resampled: pl.DataFrame,
     initial_pool: EmbeddedTexts,
-    params: dict[str, Any],
+    params: EvaluationParameters,
     seed: int,
 ) -> dict[str, EmbeddedTexts]:
     """Pools of every MAUVE set, embedded; the resampled set is drawn from the initial
     one, so its texts already in the initial pool are not embedded twice."""
-    cfg = EvaluationConfig.parse(params)
     frames = {
         mauve_scores.REFERENCE: instructions_test,
         "instructions_train": instructions_train,
         "public_instructions": public_instructions,
         "synthetic_resampled": synthetic_resampled,
     }
-    pools = [draw_pool(dataset_texts(frame, name), cfg.mauve.pool_size, seed) for name, frame in frames.items()]
-    encoder = load_encoder(cfg.embedding)
-    embedded = embed_sets(pools, encoder, cfg.embedding.batch_size, known=[initial_pool])
+    pools = [draw_pool(dataset_texts(frame, name), params.mauve.pool_size, seed) for name, frame in frames.items()]
+    encoder = load_encoder(params.embedding)
+    embedded = embed_sets(pools, encoder, params.embedding.batch_size, known=[initial_pool])
     return {**embedded, "synthetic_initial": initial_pool}
 
 
 def compute_mauve_scores(
-    evaluation_embeddings: dict[str, EmbeddedTexts], params: dict[str, Any]
+    evaluation_embeddings: dict[str, EmbeddedTexts], params: EvaluationParameters
 ) -> tuple[dict[str, Any], str, plt.Figure]:
-    cfg = EvaluationConfig.parse(params)
     reference = evaluation_embeddings[mauve_scores.REFERENCE]
     candidates = {name: evaluation_embeddings[name] for name in mauve_scores.COMPARED}
-    result = mauve_scores.compare_to_reference(reference, candidates, cfg.mauve, embedding=dict(reference.space))
+    result = mauve_scores.compare_to_reference(reference, candidates, params.mauve, embedding=dict(reference.space))
     return result, mauve_scores.markdown_table(result), mauve_scores.bar_plot(result)
 
 
 def cluster_synthetic_for_sweep(
-    synthetic_initial: pl.DataFrame, params: dict[str, Any], resampling: dict[str, Any], seed: int
+    synthetic_initial: pl.DataFrame, params: EvaluationParameters, resampling: ResamplingParameters, seed: int
 ) -> sweep.SweepClusterings:
-    cfg = EvaluationConfig.parse(params)
-    if not cfg.sweep.enabled:
+    if not params.sweep.enabled:
         return sweep.disabled_clusterings()
     synthetic = dataset_texts(synthetic_initial, "synthetic_initial")
-    return sweep.cluster_synthetic(synthetic, ResamplingConfig.parse(resampling), cfg.sweep, seed)
+    return sweep.cluster_synthetic(synthetic, resampling, params.sweep, seed)
 
 
 def release_sweep_histograms(
@@ -79,38 +78,36 @@ def release_sweep_histograms(
     instructions_val: pl.DataFrame,
     released_sweep_histograms: ReleasedHistograms,
     privacy_ledger: PrivacyLedger,
-    params: dict[str, Any],
+    params: EvaluationParameters,
     privacy: dict[str, Any],
 ) -> dict[str, Any]:
     """DP mechanism: one noisy vote histogram of the validation split per (K, sigma),
     reused instead when the same histogram was released before."""
-    cfg = EvaluationConfig.parse(params)
-    if not cfg.sweep.enabled:
+    if not params.sweep.enabled:
         return sweep.disabled_release()
     return sweep.release_histograms(sweep_clusterings, instructions_val, ledger=privacy_ledger, privacy=privacy,
-                                    config=cfg.sweep, released=released_sweep_histograms)
+                                    config=params.sweep, released=released_sweep_histograms)
 
 
 def score_resampling_sweep(
     resampling_sweep_histograms: dict[str, Any],
     sweep_clusterings: sweep.SweepClusterings,
     evaluation_embeddings: dict[str, EmbeddedTexts],
-    params: dict[str, Any],
-    resampling: dict[str, Any],
+    params: EvaluationParameters,
+    resampling: ResamplingParameters,
     seed: int,
 ) -> tuple[dict[str, Any], plt.Figure, plt.Figure]:
-    cfg = EvaluationConfig.parse(params)
     resampled = evaluation_embeddings["synthetic_resampled"].texts
     result = sweep.score_sweep(
         resampling_sweep_histograms, sweep_clusterings, evaluation_embeddings["synthetic_initial"],
-        evaluation_embeddings[mauve_scores.REFERENCE], load_encoder(cfg.embedding), cfg.mauve,
+        evaluation_embeddings[mauve_scores.REFERENCE], load_encoder(params.embedding), params.mauve,
         # The same n as the MAUVE table, so the sweep's scores sit on the table's scale;
         # T as the resampling stage drew it.
-        sample_size=mauve_scores.common_sample_size(evaluation_embeddings, cfg.mauve.max_samples),
-        target_size=cfg.sweep.resampled_size or resampled.source_rows,
-        shortage=ResamplingConfig.parse(resampling).shortage,
+        sample_size=mauve_scores.common_sample_size(evaluation_embeddings, params.mauve.max_samples),
+        target_size=params.sweep.resampled_size or resampled.source_rows,
+        shortage=resampling.shortage,
         seed=seed,
-        batch_size=cfg.embedding.batch_size,
+        batch_size=params.embedding.batch_size,
     )
     return result, sweep.mauve_plot(result), sweep.samples_plot(result)
 
@@ -120,9 +117,9 @@ def audit_canaries(
     dp_generator: GeneratorArtifact,
     nonprivate_control_generator_if_built: GeneratorArtifact | None,
     synthetic_initial: pl.DataFrame,
-    params: dict[str, Any],
+    params: EvaluationParameters,
 ) -> dict[str, Any]:
-    cfg = EvaluationConfig.parse(params).canary_audit
+    cfg = params.canary_audit
     control = nonprivate_control_generator_if_built
     models = [canary_audit.AuditedModel(canary_audit.DP_GENERATOR, dp_generator)]
     if cfg.include_control == "false":

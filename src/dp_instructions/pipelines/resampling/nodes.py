@@ -1,4 +1,8 @@
-"""Thin node wrappers: parameters are parsed here, the work is in dp_instructions.resampling."""
+"""Thin node wrappers; the work is in dp_instructions.resampling.
+
+``params:resampling`` arrives as :class:`ResamplingParameters`, validated by Kedro before
+the first node runs; the first node adds the checks that need the synthetic pool.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import polars as pl
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.privacy.ledger import PrivacyLedger
 from dp_instructions.resampling import clustering, embeddings, histogram, report, sampling, targets
-from dp_instructions.resampling.config import ResamplingConfig
+from dp_instructions.resampling.parameters import ResamplingParameters
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +27,9 @@ SYNTHETIC = "synthetic_initial"
 
 @dataclass(frozen=True)
 class ResamplingPlan:
-    """The parsed parameters and the facts about the synthetic pool every node needs."""
+    """The parameters and the facts about the synthetic pool every node needs."""
 
-    config: ResamplingConfig
+    config: ResamplingParameters
     pool_size: int
     """M, rows of synthetic_initial."""
 
@@ -48,25 +52,24 @@ def _check_synthetic(frame: pl.DataFrame) -> None:
         raise InvalidInputError(f"{SYNTHETIC}: column `id` has {duplicated} duplicated value(s)")
 
 
-def validate_resampling_inputs(synthetic_initial: pl.DataFrame, params: dict[str, Any]) -> ResamplingPlan:
-    """Every check that needs no private data, before any work: parameters, the synthetic
-    pool, K against M, T against M. (The private side is checked before the release.)"""
-    config = ResamplingConfig.parse(params)
+def validate_resampling_inputs(synthetic_initial: pl.DataFrame, params: ResamplingParameters) -> ResamplingPlan:
+    """Every check that needs no private data, before any work: the synthetic pool, K
+    against M, T against M. (The private side is checked before the release.)"""
     _check_synthetic(synthetic_initial)
     m = synthetic_initial.height
     distinct = synthetic_initial["text"].n_unique()
-    k = config.clustering.num_clusters
+    k = params.clustering.num_clusters
     if k > distinct:
         raise InvalidInputError(
             f"parameter `resampling.clustering.num_clusters` = {k} exceeds the {distinct:,} distinct "
             f"instructions of {SYNTHETIC} ({m:,} rows): k-means needs at least K distinct points"
         )
-    if not config.target_size.depends_on_real:
-        targets.check_target_size(config.target_size.resolve(m), m, config.shortage)
-    embeddings.load_encoder(config.embedding)  # a model that cannot load fails here, first
+    if not params.target_size.depends_on_real:
+        targets.check_target_size(params.target_size.resolve(m), m, params.shortage)
+    embeddings.load_encoder(params.embedding)  # a model that cannot load fails here, first
     log.info("resampling %d synthetic instructions: K=%d, T=%s, shortage=%s", m, k,
-             config.target_size.describe(), config.shortage.value)
-    return ResamplingPlan(config=config, pool_size=m)
+             params.target_size.describe(), params.shortage.value)
+    return ResamplingPlan(config=params, pool_size=m)
 
 
 def embed_synthetic_instructions(synthetic_initial: pl.DataFrame, plan: ResamplingPlan) -> npt.NDArray[np.float32]:

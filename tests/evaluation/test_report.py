@@ -1,20 +1,8 @@
-"""The HTML report gathers every section with its plots inline; the parameters are
-checked up front and errors name the key at fault."""
+"""The HTML report gathers every section with its plots inline."""
 
 from __future__ import annotations
 
-import copy
-from pathlib import Path
-
-import pytest
-import yaml
-
-from dp_instructions.evaluation.config import EvaluationConfig
 from dp_instructions.evaluation.report import build_report, mauve_verdict
-from dp_instructions.exceptions import InvalidInputError
-
-ROOT = Path(__file__).resolve().parents[2]
-PARAMS = yaml.safe_load((ROOT / "conf/base/parameters_evaluation.yml").read_text())["evaluation"]
 
 
 def mauve_result(initial: float, resampled: float, outside: tuple[float, float] = (0.3, 0.2)) -> dict:
@@ -87,37 +75,3 @@ def test_verdict_compares_the_gap_with_the_spread_and_explains_saturation():
     assert kind == "warn" and "did not improve" in text
     kind, text = mauve_verdict(mauve_result(0.0, 0.0, outside=(0.75, 0.65)))
     assert kind == "warn" and "saturated" in text and "75% -> 65% outside" in text and "moved them closer" in text
-
-
-def test_base_parameters_parse():
-    cfg = EvaluationConfig.parse(PARAMS)
-    assert cfg.mauve.seeds == (0, 1, 2) and cfg.canary_audit.include_control == "auto"
-    assert cfg.mauve.unigram_scaling == 5 and cfg.mauve.embedding_scaling == 10 and cfg.mauve.num_buckets == 500
-
-
-@pytest.mark.parametrize(
-    ("path", "value", "message"),
-    [
-        (("mauve", "max_samples"), 0, r"`evaluation.mauve.max_samples` must be an int >= 20"),
-        (("mauve", "pool_size"), 100, r"`evaluation.mauve.pool_size` \(100\) must be null or >="),
-        (("mauve", "embedding", "scalling"), 10, r"unknown parameter\(s\) \['scalling'\] in `evaluation.mauve.embedding`"),
-        (("sweep", "ks"), [10, 10], r"`evaluation.sweep.ks` lists a value twice"),
-        (("sweep", "noise_multipliers"), [0.0], r"`evaluation.sweep.noise_multipliers\[0\]` must be a number"),
-        (("canary_audit", "include_control"), "maybe", r"`evaluation.canary_audit.include_control` must be one of"),
-        (("canary_audit", "sampling", "top_p"), 1.5, r"`evaluation.canary_audit.sampling.top_p`"),
-    ],
-)
-def test_bad_parameters_name_the_key(path, value, message):
-    params = copy.deepcopy(PARAMS)
-    node = params
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    with pytest.raises(InvalidInputError, match=message):
-        EvaluationConfig.parse(params)
-
-
-def test_include_control_accepts_yaml_booleans():
-    params = copy.deepcopy(PARAMS)
-    params["canary_audit"]["include_control"] = False
-    assert EvaluationConfig.parse(params).canary_audit.include_control == "false"
