@@ -26,7 +26,7 @@ from kedro.runner import SequentialRunner  # noqa: E402
 
 from dp_instructions.cleansing.parameters import DataCleansingParameters  # noqa: E402
 from dp_instructions.cleansing.pii import DEFAULT_DETECTORS  # noqa: E402
-from dp_instructions.datasets.demo_corpus import generate_conversations, generate_eval_reference  # noqa: E402
+from dp_instructions.demo.corpus import generate_conversations, generate_eval_reference  # noqa: E402
 from dp_instructions.pipelines.data_cleansing import create_pipeline  # noqa: E402
 from tests.benchmarks import reference_cleansing  # noqa: E402
 

@@ -63,7 +63,7 @@ MODEL_SIZES = {
 
 
 def public_texts(n: int, seed: int) -> list[str]:
-    from dp_instructions.datasets.demo_public import public_instruction
+    from dp_instructions.demo.public import public_instruction
 
     rnd = random.Random(seed)
     return [public_instruction(rnd)[0] for _ in range(n)]
@@ -71,7 +71,7 @@ def public_texts(n: int, seed: int) -> list[str]:
 
 def instruction_texts(n: int, seed: int) -> list[str]:
     """English first user turns of the demo chat corpus (the shape of the private data)."""
-    from dp_instructions.datasets.demo_corpus import generate_conversations
+    from dp_instructions.demo.corpus import generate_conversations
 
     frame = generate_conversations(size=int(n * 1.6) + 50, seed=seed)
     texts = [conv[0]["content"] for conv, lang in zip(frame["conversation"].to_list(), frame["language"].to_list())

@@ -25,7 +25,7 @@ from dp_instructions.evaluation.sweep import (
     samples_plot,
     score_sweep,
 )
-from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.exceptions import InvalidInputError, PrivacyError
 from dp_instructions.privacy import Budget, Gaussian, PrivacyLedger, compose_epsilon, fingerprint_texts
 from dp_instructions.resampling.parameters import ResamplingParameters, ShortageMode
 from dp_instructions.resampling.histogram import ReleasedHistograms
@@ -111,3 +111,26 @@ def test_voters_are_checked_before_anything_is_charged(tmp_path):
         release_histograms(clusterings, bad, ledger=ledger, privacy=PRIVACY, config=SweepConfig(ks=(2,)),
                            released=ReleasedHistograms())
     assert ledger.records() == []
+
+
+def test_an_orphaned_histogram_is_refused_not_passed_on_as_a_release(tmp_path):
+    # A sweep file whose ledger record is missing (ledger reset, file copied from another
+    # project, or written by hand) proves nothing: reusing it would pass it on as a
+    # dp_release with no privacy accounted for.
+    small = TextSet("synthetic_initial", fakes.texts(40, 3, fakes.SYNTHETIC_MIX), 40, 0)
+    config = SweepConfig(ks=(2,), noise_multipliers=(8.0,))
+    clusterings = cluster_synthetic(small, RESAMPLING, config, seed=0)
+    voters = fakes.frame(fakes.texts(60, 4, fakes.REAL_MIX), "val")
+    charged = PrivacyLedger(tmp_path / "charged.jsonl", run_id="r")
+    release = release_histograms(clusterings, voters, ledger=charged, privacy=PRIVACY, config=config,
+                                 released=ReleasedHistograms())
+    store = ReleasedHistograms(("v1", h) for h in released_in(release, "v1"))
+    assert [p["status"] for p in release["points"]] == [RELEASED] and len(store) == 1
+
+    elsewhere = PrivacyLedger(tmp_path / "other.jsonl", run_id="r")  # holds no record of that release
+    with pytest.raises(PrivacyError, match="no record of that release"):
+        release_histograms(clusterings, voters, ledger=elsewhere, privacy=PRIVACY, config=config, released=store)
+    assert elsewhere.records() == []
+    # The ledger that was charged vouches for it: reused for free.
+    again = release_histograms(clusterings, voters, ledger=charged, privacy=PRIVACY, config=config, released=store)
+    assert [p["status"] for p in again["points"]] == [REUSED] and len(charged.records()) == 1

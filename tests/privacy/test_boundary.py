@@ -318,3 +318,19 @@ def test_kedro_run_passes_and_the_release_is_recorded_under_the_run_id(tmp_path)
     assert record.stage == "probe.dp_count" and record.private
     assert not record.run_id.startswith("adhoc-")  # the Kedro session id, bound by the hook
     assert record.budget.delta == 5e-4  # default for N = 100
+
+
+def test_pipelines_name_the_tag_and_the_ledger_through_the_constants():
+    # One spelling everywhere (issue 11): a pipeline.py that types "dp_mechanism" or
+    # "privacy_ledger" itself would silently drift from the boundary check if they changed.
+    import ast
+
+    import dp_instructions.pipelines as pipelines
+    from dp_instructions.privacy.boundary import DP_MECHANISM_TAG, LEDGER_DATASET
+
+    offenders = []
+    for path in sorted(Path(pipelines.__file__).parent.glob("*/pipeline.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value in (DP_MECHANISM_TAG, LEDGER_DATASET):
+                offenders.append(f"{path.parent.name}/pipeline.py:{node.lineno}: {node.value!r}")
+    assert offenders == []

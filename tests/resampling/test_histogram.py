@@ -20,12 +20,15 @@ from dp_instructions.privacy import Gaussian, NoiseSource, PrivacyLedger, finger
 from dp_instructions.resampling.clustering import fit_clustering
 from dp_instructions.resampling.histogram import (
     STAGE,
+    HistogramRequest,
     NoisyHistogram,
     ReleasedHistograms,
     count_votes,
     prepare_release,
     release_key,
     release_noisy_histogram,
+    release_vote_histogram,
+    request_histogram,
 )
 from dp_instructions.resampling.parameters import ClusteringConfig
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, HashingEncoder, instructions
@@ -116,6 +119,43 @@ def test_a_histogram_file_the_ledger_does_not_vouch_for_is_never_reused(tmp_path
         request = prepare_release(real, clustering, store, PRIVACY)
         with pytest.raises(PrivacyError, match="no record of that release"):
             release_noisy_histogram(request, None, clustering, ledger)
+
+
+def test_one_helper_releases_for_any_stage_and_a_record_of_another_stage_does_not_vouch(tmp_path, setup):
+    # The evaluation sweep releases through the same helper, under its own stage, voters,
+    # store and purpose; a shared noise source continues one stream across releases.
+    real, xr, clustering = setup
+    ledger = PrivacyLedger(tmp_path / "ledger.jsonl", run_id="run-1")
+    base = prepare_release(real, clustering, ReleasedHistograms(), PRIVACY)
+    noise = NoiseSource.from_seed(11)
+
+    def request(released, sigma=2.0):
+        return request_histogram(fingerprint=base.fingerprint, dataset_size=base.dataset_size, sigma=sigma,
+                                 noise_seed=11, budget=base.budget, clustering=clustering, released=released,
+                                 stage="evaluation.resampling_sweep", dataset="instructions_val",
+                                 store="resampling_sweep_histograms", purpose="a sweep")
+
+    first = release_vote_histogram(request(ReleasedHistograms()), xr, clustering, ledger, noise=noise)
+    second = release_vote_histogram(request(ReleasedHistograms(), sigma=3.0), xr, clustering, ledger, noise=noise)
+    assert not first.reused and first.record == ledger.records()[0]
+    record = first.record
+    assert record.stage == "evaluation.resampling_sweep" and record.dataset == "instructions_val"
+    assert list(record.parameters) == ["K", "sigma", "sensitivity", "release_key", "clustering_digest", "purpose"]
+    assert record.parameters["purpose"] == "a sweep" and first.histogram.dataset == "instructions_val"
+    assert first.histogram.released_at == record.time and first.histogram.release_id == record.release_id
+    votes = native.vote_counts(xr, clustering.centroids)
+    z = np.random.Generator(np.random.PCG64(11)).standard_normal(10)
+    assert first.histogram.counts().tolist() == np.rint(votes + z[:5] * 2.0).astype(int).tolist()
+    assert second.histogram.counts().tolist() == np.rint(votes + z[5:] * 3.0).astype(int).tolist()
+
+    store = ReleasedHistograms([("v1", first.histogram)])
+    again = release_vote_histogram(request(store), None, clustering, ledger)
+    assert again.reused and again.histogram == first.histogram and len(ledger.records()) == 2
+    # Released under the sweep's stage: it does not stand in for the resampling stage's
+    # release (same data, key and release id, another stage).
+    resampling = HistogramRequest(**{**vars(request(store)), "stage": STAGE})
+    with pytest.raises(PrivacyError, match=r"no record of that release \(resampling.release_noisy_histogram\)"):
+        release_vote_histogram(resampling, None, clustering, ledger)
 
 
 def test_a_refused_release_raises_and_releases_nothing(tmp_path, setup):

@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 from kedro.io import AbstractDataset, DatasetError
 
+from dp_instructions.privacy.boundary import DP_MECHANISM_TAG, LEDGER_DATASET
 from dp_instructions.privacy.ledger import PrivacyLedger
 
 __all__ = ["PrivacyLedgerDataset"]
@@ -36,7 +37,7 @@ class PrivacyLedgerDataset(AbstractDataset[Any, PrivacyLedger]):
     def __init__(self, filepath: str, metadata: dict[str, Any] | None = None):
         if "://" in str(filepath) and not str(filepath).startswith("file://"):
             raise DatasetError(
-                f"privacy_ledger `filepath` must be a local file (file locking), got {filepath!r}"
+                f"{LEDGER_DATASET} `filepath` must be a local file (file locking), got {filepath!r}"
             )
         self._filepath = PurePosixPath(str(filepath).removeprefix("file://"))
         self.metadata = metadata
@@ -51,8 +52,8 @@ class PrivacyLedgerDataset(AbstractDataset[Any, PrivacyLedger]):
 
     def save(self, data: Any) -> NoReturn:
         raise DatasetError(
-            "privacy_ledger is append-only: charge releases with PrivacyLedger.charge() from a "
-            "dp_mechanism node (take `privacy_ledger` as an input); it cannot be saved as an output"
+            f"{LEDGER_DATASET} is append-only: charge releases with PrivacyLedger.charge() from a "
+            f"{DP_MECHANISM_TAG} node (take `{LEDGER_DATASET}` as an input); it cannot be saved as an output"
         )
 
     def _exists(self) -> bool:

@@ -38,6 +38,7 @@ from kedro.io import AbstractDataset, DatasetError
 from kedro.io.core import get_protocol_and_path
 
 from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.privacy.boundary import DP_MECHANISM_TAG
 from dp_instructions.resampling.histogram import NoisyHistogram, ReleasedHistograms
 
 __all__ = ["ReleasedHistogramsDataset"]
@@ -92,7 +93,7 @@ class ReleasedHistogramsDataset(AbstractDataset[Any, ReleasedHistograms]):
 
     def save(self, data: Any) -> NoReturn:
         raise DatasetError(
-            "released_histograms is read-only: histograms are released by the dp_mechanism node "
+            f"released_histograms is read-only: histograms are released by the {DP_MECHANISM_TAG} node "
             "through the versioned `dp_histogram` dataset, which this dataset reads"
         )
 

@@ -8,6 +8,8 @@ ones, what privacy was spent, and whether the DP generator memorises.
 - :mod:`.canary_audit`: canary loss ranks and leaks (Table 3).
 - :mod:`.privacy_report`: the ledger, composed per dataset and stage (Appendix F.4).
 - :mod:`.report`: the single HTML report.
-- :mod:`.optional_generator`: the catalog view of the non-private control, which
-  exists only when dp_generation built it.
+
+The catalog's views of the control generator and of the sweep's releases are Kedro
+datasets: :mod:`dp_instructions.datasets.optional_generator` and
+:mod:`dp_instructions.datasets.released_sweep_histograms`.
 """

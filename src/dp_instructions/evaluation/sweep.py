@@ -24,7 +24,9 @@ point is charged before its noise is drawn; a point the ledger refuses is record
 budget still yields whole curves at the larger sigmas. A point whose exact histogram was
 released by an earlier run (same validation data, same clusters, sigma, N and noise
 source: the resampling stage's *release key*) is reused at no cost, so re-running the
-evaluation on unchanged inputs spends nothing. The validation split is much smaller than
+evaluation on unchanged inputs spends nothing; as in the resampling stage, the ledger must
+hold that earlier release, or the file is refused. The release itself is the resampling
+stage's helper (:func:`~dp_instructions.resampling.histogram.release_vote_histogram`). The validation split is much smaller than
 the training split, so at the same sigma its histogram is relatively noisier.
 
 Everything after the release is post-processing of the released histograms and of the
@@ -33,7 +35,6 @@ synthetic set; MAUVE against the test split makes the scored sweep a private rep
 
 from __future__ import annotations
 
-import datetime as _dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,26 +46,29 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 import numpy.typing as npt
 import polars as pl
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 from tqdm.auto import tqdm
 
-from dp_instructions import native
-from dp_instructions.evaluation.parameters import MauveConfig, SweepConfig
 from dp_instructions.evaluation.embeddings import EmbeddedTexts, LoadedEncoder, embed_sets, load_encoder
 from dp_instructions.evaluation.mauve_scores import MauveValue, embedding_buckets, embedding_mauve, spread
+from dp_instructions.evaluation.parameters import MauveConfig, SweepConfig
 from dp_instructions.evaluation.samples import TextSet, rng_for, sample_indices
 from dp_instructions.exceptions import InsufficientSamplesError, InvalidInputError, PrivacyBudgetExceededError
-from dp_instructions.privacy.accounting import Gaussian
 from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
 from dp_instructions.privacy.ledger import PrivacyLedger
 from dp_instructions.privacy.noise import NoiseSource
 from dp_instructions.resampling import embeddings as encoders
 from dp_instructions.resampling.clustering import Clustering, fit_clustering
+from dp_instructions.resampling.histogram import (
+    NoisyHistogram,
+    check_private_instructions,
+    release_vote_histogram,
+    request_histogram,
+)
 from dp_instructions.resampling.parameters import ResamplingParameters, ShortageMode
-from dp_instructions.resampling.histogram import NoisyHistogram, check_private_instructions, release_key
 from dp_instructions.resampling.sampling import draw_indices
 from dp_instructions.resampling.targets import plan_draws, targets_from_noisy_counts
 
@@ -72,6 +76,10 @@ log = logging.getLogger(__name__)
 
 STAGE = "evaluation.resampling_sweep"
 VOTERS = "instructions_val"
+#: Where the sweep's releases are saved (catalog name); its versions are the store of earlier releases.
+STORE = "resampling_sweep_histograms"
+#: Recorded with every sweep release in the ledger.
+PURPOSE = "K x sigma sweep (paper Figures 5-6)"
 RELEASED = "released"
 REUSED = "reused"
 SKIPPED_BUDGET = "skipped: budget"
@@ -129,39 +137,32 @@ def release_histograms(
     config: SweepConfig,
     released: Mapping[str, NoisyHistogram],
 ) -> dict[str, Any]:
-    """The DP step: one noisy vote histogram of ``voters`` per (K, sigma), each charged to
-    the ledger before its noise is drawn, or reused when released before. Raw counts
-    never leave this function; what leaves is rounded (as the resampling stage does)."""
+    """The DP step: one noisy vote histogram of ``voters`` per (K, sigma), released by the
+    resampling stage's helper (:func:`~dp_instructions.resampling.histogram.release_vote_histogram`):
+    each charged to the ledger before its noise is drawn, or reused when released before
+    and held by the ledger (an orphaned file is refused). Raw counts never leave the
+    helper; what leaves is rounded."""
     check_private_instructions(voters, VOTERS)
     n = voters.height
     fingerprint = fingerprint_texts(voters["text"])
     budget = Budget.from_params(privacy, n)
     noise_seed = privacy.get("noise_seed")
-    noise = NoiseSource.from_seed(noise_seed)
+    noise = NoiseSource.from_seed(noise_seed)  # one stream for every point of the sweep
     vectors: npt.NDArray[np.float32] | None = None
     points = []
     for k, sigma in release_order(config):
         clustering = clusterings.by_k[k]
-        key = release_key(fingerprint, clustering.digest, sigma, n, noise_seed)
-        point: dict[str, Any] = {"k": k, "noise_multiplier": sigma, "release_key": key}
-        if key in released:
-            point.update(status=REUSED, histogram=released[key].to_json())
-            points.append(point)
-            continue
-        if vectors is None:  # embedded only when something is released
+        request = request_histogram(
+            fingerprint=fingerprint, dataset_size=n, sigma=sigma, noise_seed=noise_seed, budget=budget,
+            clustering=clustering, released=released, stage=STAGE, dataset=VOTERS, store=STORE, purpose=PURPOSE,
+        )
+        point: dict[str, Any] = {"k": k, "noise_multiplier": sigma, "release_key": request.release_key}
+        if vectors is None and not request.reuse:  # embedded only when something is released
             encoder = load_encoder(clusterings.encoder, parameter="resampling.embedding")
             vectors = encoders.embed_texts(encoder, voters["text"].to_list(), dataset=VOTERS,
                                            batch_size=clusterings.encoder.batch_size)
-        votes = native.vote_counts(np.ascontiguousarray(clustering.project(vectors)), clustering.centroids)
-        if int(votes.sum()) != n:  # one vote per instruction: what sensitivity 1 rests on
-            raise InvalidInputError(f"{int(votes.sum())} votes for {n} instructions of {VOTERS}; nothing released")
         try:
-            record = ledger.charge(
-                stage=STAGE, mechanisms=[Gaussian(sigma)], fingerprint=fingerprint, dataset_size=n,
-                budget=budget, noise=noise, dataset=VOTERS,
-                parameters={"K": k, "sigma": sigma, "sensitivity": 1, "release_key": key,
-                            "clustering_digest": clustering.digest, "purpose": "K x sigma sweep (paper Figures 5-6)"},
-            )
+            release = release_vote_histogram(request, vectors, clustering, ledger, noise=noise)
         except PrivacyBudgetExceededError as exc:
             log.warning("sweep point K=%d sigma=%g skipped: the ledger refused it (spent %.3f, requested %.3f, "
                         "budget %.3f)", k, sigma, exc.spent, exc.requested, exc.budget)
@@ -169,15 +170,11 @@ def release_histograms(
                          epsilon_requested=exc.requested, budget_epsilon=exc.budget, reason=str(exc))
             points.append(point)
             continue
-        noisy = np.rint(votes.astype(np.float64) + noise.normal(k, sigma)).astype(np.int64)
-        histogram = NoisyHistogram(
-            release_key=key, num_clusters=k, sigma=sigma, dataset_size=n, noisy_counts=tuple(int(c) for c in noisy),
-            fingerprint=fingerprint, clustering_digest=clustering.digest, noise=noise.describe(),
-            release_id=record.release_id, run_id=record.run_id, dataset=VOTERS,
-            released_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"),
-        )
-        point.update(status=RELEASED, histogram=histogram.to_json(), epsilon=record.epsilon,
-                     epsilon_total_after=record.epsilon_total)
+        if release.record is None:
+            point.update(status=REUSED, histogram=release.histogram.to_json())
+        else:
+            point.update(status=RELEASED, histogram=release.histogram.to_json(), epsilon=release.record.epsilon,
+                         epsilon_total_after=release.record.epsilon_total)
         points.append(point)
     counts = {s: sum(p["status"] == s for p in points) for s in (RELEASED, REUSED, SKIPPED_BUDGET)}
     log.info("sweep on %s (N=%d): %d histograms released, %d reused, %d skipped (budget)", VOTERS, n,

@@ -1,11 +1,13 @@
-"""The one DP release of the resampling stage: the noisy vote histogram.
+"""The noisy vote histogram: the one DP release of the resampling stage, and the one
+implementation of a Gaussian vote-histogram release in the project (the evaluation's
+K x sigma sweep releases its histograms through :func:`release_vote_histogram` too).
 
 Each real instruction votes for the centroid nearest to its embedding (the Rust kernel:
 exact distances, one vote per row, so the count vector has L2 sensitivity 1 under
 adding or removing one instruction); Gaussian noise of standard deviation sigma
 (``privacy.histogram_noise_multiplier``) is added to every count from the secure source;
 the release is charged to the privacy ledger *before* the noise is drawn; and only the
-noisy counts, rounded to integers, leave :func:`release_noisy_histogram`. The raw counts
+noisy counts, rounded to integers, leave :func:`release_vote_histogram`. The raw counts
 never reach a dataset, a log line or a report.
 
 Order of work (validate first, release last): everything that can fail on bad input
@@ -18,8 +20,8 @@ sigma, N and the noise source. If a histogram with the same key was released bef
 (:class:`ReleasedHistograms`, read from the earlier versions of ``dp_histogram``), it is
 returned as it is: using a released artefact again is post-processing, costs nothing and
 leaves no ledger record; the real instructions are not even embedded. The earlier release
-must be in the privacy ledger (same release id, data and key): a histogram file the
-ledger does not vouch for is refused. A second *release*
+must be in the privacy ledger (same release id, stage, data and key): a histogram file
+the ledger does not vouch for is refused. A second *release*
 on the same data would be a new charge that the budget (sized by DP fine-tuning for one
 histogram) refuses. Rounding the noisy counts (post-processing) also keeps the raw
 floating-point noise out of the release (Mironov 2012).
@@ -45,7 +47,7 @@ from dp_instructions.exceptions import InvalidInputError, NonFiniteValueError, P
 from dp_instructions.privacy.accounting import Gaussian
 from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
-from dp_instructions.privacy.ledger import PrivacyLedger
+from dp_instructions.privacy.ledger import LedgerRecord, PrivacyLedger
 from dp_instructions.privacy.noise import NoiseSource
 from dp_instructions.resampling.clustering import Clustering
 
@@ -53,6 +55,7 @@ __all__ = [
     "PRIVATE_DATASET",
     "SCHEMA",
     "STAGE",
+    "HistogramRelease",
     "HistogramRequest",
     "NoisyHistogram",
     "ReleasedHistograms",
@@ -60,6 +63,8 @@ __all__ = [
     "prepare_release",
     "release_key",
     "release_noisy_histogram",
+    "release_vote_histogram",
+    "request_histogram",
 ]
 
 log = logging.getLogger(__name__)
@@ -69,6 +74,8 @@ SCHEMA = "dp-instructions/noisy-histogram/v1"
 STAGE = "resampling.release_noisy_histogram"
 #: The private dataset the votes come from (catalog name), as recorded in the ledger.
 PRIVATE_DATASET = "instructions_train"
+#: The catalog dataset the release is saved to (its versions are the store of earlier releases).
+RELEASE_DATASET = "dp_histogram"
 
 
 def _noise_label(noise_seed: int | None) -> str:
@@ -207,7 +214,8 @@ class ReleasedHistograms(Mapping[str, NoisyHistogram]):
 @dataclass(frozen=True)
 class HistogramRequest:
     """Everything the release needs from the private side, checked; and the earlier
-    release with the same key, if any."""
+    release with the same key, if any. The defaults describe the resampling stage's
+    release; the evaluation sweep names its own stage, voters and store."""
 
     release_key: str
     fingerprint: str
@@ -219,10 +227,70 @@ class HistogramRequest:
     num_clusters: int
     earlier: NoisyHistogram | None = None
     earlier_source: str | None = None
+    stage: str = STAGE
+    """Ledger stage of the release; an earlier release is reused only if the ledger holds
+    it under this stage."""
+    dataset: str = PRIVATE_DATASET
+    """Catalog name of the private dataset that votes."""
+    store: str = RELEASE_DATASET
+    """Catalog name of the dataset the release is saved to (named in errors)."""
+    purpose: str | None = None
+    """Why the histogram is released, recorded in the ledger parameters (``None``: not recorded)."""
 
     @property
     def reuse(self) -> bool:
         return self.earlier is not None
+
+
+@dataclass(frozen=True)
+class HistogramRelease:
+    """What :func:`release_vote_histogram` returns: the histogram, and the ledger record it
+    was charged as (``None`` when an earlier release was reused, for free)."""
+
+    histogram: NoisyHistogram
+    record: LedgerRecord | None
+
+    @property
+    def reused(self) -> bool:
+        return self.record is None
+
+
+def request_histogram(
+    *,
+    fingerprint: str,
+    dataset_size: int,
+    sigma: float,
+    noise_seed: int | None,
+    budget: Budget,
+    clustering: Clustering,
+    released: Mapping[str, NoisyHistogram],
+    stage: str = STAGE,
+    dataset: str = PRIVATE_DATASET,
+    store: str = RELEASE_DATASET,
+    purpose: str | None = None,
+) -> HistogramRequest:
+    """The request for the histogram of already checked private data (``fingerprint``,
+    ``dataset_size``) over ``clustering``, with the earlier release of the same key from
+    ``released``, if any. Spends nothing."""
+    key = release_key(fingerprint, clustering.digest, sigma, dataset_size, noise_seed)
+    earlier = released.get(key)
+    source = released.source(key) if earlier is not None and isinstance(released, ReleasedHistograms) else None
+    return HistogramRequest(
+        release_key=key,
+        fingerprint=fingerprint,
+        dataset_size=dataset_size,
+        sigma=sigma,
+        noise_seed=noise_seed,
+        budget=budget,
+        clustering_digest=clustering.digest,
+        num_clusters=clustering.num_clusters,
+        earlier=earlier,
+        earlier_source=source,
+        stage=stage,
+        dataset=dataset,
+        store=store,
+        purpose=purpose,
+    )
 
 
 def _sigma(privacy: Mapping[str, Any]) -> float:
@@ -271,21 +339,14 @@ def prepare_release(
     sigma = _sigma(privacy)
     noise_seed = privacy.get("noise_seed")
     NoiseSource.from_seed(noise_seed)  # validates the seed now, not after the charge
-    fingerprint = fingerprint_texts(instructions["text"])
-    key = release_key(fingerprint, clustering.digest, sigma, n, noise_seed)
-    earlier = released.get(key)
-    source = released.source(key) if earlier is not None and isinstance(released, ReleasedHistograms) else None
-    return HistogramRequest(
-        release_key=key,
-        fingerprint=fingerprint,
+    return request_histogram(
+        fingerprint=fingerprint_texts(instructions["text"]),
         dataset_size=n,
         sigma=sigma,
         noise_seed=noise_seed,
         budget=budget,
-        clustering_digest=clustering.digest,
-        num_clusters=clustering.num_clusters,
-        earlier=earlier,
-        earlier_source=source,
+        clustering=clustering,
+        released=released,
     )
 
 
@@ -295,19 +356,20 @@ def count_votes(
     dataset_size: int,
     *,
     num_threads: int | None = None,
+    dataset: str = PRIVATE_DATASET,
 ) -> npt.NDArray[np.int64]:
     """Raw vote counts (private: callers must not let them leave the release). Every one
-    of the ``dataset_size`` instructions casts exactly one vote."""
+    of the ``dataset_size`` instructions of ``dataset`` casts exactly one vote."""
     if not isinstance(real_embeddings, np.ndarray) or real_embeddings.ndim != 2:
-        raise InvalidInputError("real embeddings must be a 2-d numpy array")
+        raise InvalidInputError(f"embeddings of {dataset} must be a 2-d numpy array")
     if real_embeddings.shape[0] != dataset_size:
         raise InvalidInputError(
-            f"{real_embeddings.shape[0]} real embeddings for {dataset_size} instructions in {PRIVATE_DATASET}: "
+            f"{real_embeddings.shape[0]} real embeddings for {dataset_size} instructions in {dataset}: "
             "each instruction must have exactly one embedding (one vote)"
         )
     if not np.isfinite(real_embeddings).all():
         raise NonFiniteValueError(
-            f"embeddings of {PRIVATE_DATASET} hold NaN or infinite values; nothing was released"
+            f"embeddings of {dataset} hold NaN or infinite values; nothing was released"
         )
     x = np.ascontiguousarray(clustering.project(np.ascontiguousarray(real_embeddings, dtype=np.float32)))
     votes = native.vote_counts(x, clustering.centroids, num_threads=num_threads)
@@ -315,75 +377,89 @@ def count_votes(
         # Sensitivity 1 rests on this: one vote per instruction, nothing more, nothing less.
         raise InvalidInputError(
             f"vote count inconsistent: {int(votes.sum())} votes over {votes.shape} clusters for "
-            f"{dataset_size} instructions; nothing was released"
+            f"{dataset_size} instructions of {dataset}; nothing was released"
         )
     return votes
 
 
-def _check_reuse_is_recorded(ledger: PrivacyLedger, histogram: NoisyHistogram) -> None:
+def _check_reuse_is_recorded(ledger: PrivacyLedger, request: HistogramRequest) -> None:
     """A histogram is reused only if the ledger holds its release (same id, stage, data
     and key). A JSON file alone proves nothing: an orphaned one (ledger reset, file copied
     from another project) or one written by hand would otherwise pass as a DP release with
     no privacy accounted for. (The ledger is charged before the noise exists, so it cannot
     hold a digest of the counts; write access to data/ remains trusted.)"""
+    histogram = request.earlier
+    assert histogram is not None
     for record in ledger.records():
         if record.release_id == histogram.release_id:
-            if (record.stage == STAGE and record.fingerprint == histogram.fingerprint
+            if (record.stage == request.stage and record.fingerprint == histogram.fingerprint
                     and record.parameters.get("release_key") == histogram.release_key):
                 return
             break
     raise PrivacyError(
         f"the released histogram {histogram.release_id} (released {histogram.released_at}) matches this run, "
-        f"but the privacy ledger {ledger.path} has no record of that release for this data and key, so it "
-        "cannot be trusted as a DP release. Restore the ledger it was charged to, or remove that dp_histogram "
-        "version to release anew (which the budget may refuse)"
+        f"but the privacy ledger {ledger.path} has no record of that release ({request.stage}) for this data and "
+        f"key, so it cannot be trusted as a DP release. Restore the ledger it was charged to, or remove that "
+        f"{request.store} version ({request.earlier_source or 'its file'}) to release anew (which the budget may "
+        "refuse)"
     )
 
 
-def release_noisy_histogram(
+def release_vote_histogram(
     request: HistogramRequest,
     real_embeddings: npt.NDArray[np.float32] | None,
     clustering: Clustering,
     ledger: PrivacyLedger,
     *,
+    noise: NoiseSource | None = None,
     num_threads: int | None = None,
-) -> NoisyHistogram:
-    """The DP release (or the earlier one with the same key, reused for free)."""
+) -> HistogramRelease:
+    """The one Gaussian vote-histogram release: the earlier release with the same key if
+    the ledger vouches for it (free), or a new one: votes counted, the ledger charged
+    (which may refuse: :class:`~dp_instructions.exceptions.PrivacyBudgetExceededError`),
+    then the noise drawn from ``noise`` (default: a new source for ``request.noise_seed``;
+    the sweep passes one source for all its points, so their draws follow one stream) and
+    the counts rounded. ``real_embeddings`` may be ``None`` when the request is a reuse."""
     if request.clustering_digest != clustering.digest:
         raise InvalidInputError("the histogram request was prepared for other clusters")
     if request.earlier is not None:
-        _check_reuse_is_recorded(ledger, request.earlier)
+        _check_reuse_is_recorded(ledger, request)
         log.info(
             "reusing the noisy histogram released %s (release %s, from %s) for the same private data, clusters, "
             "sigma and N: post-processing, no privacy spent, no ledger record",
             request.earlier.released_at, request.earlier.release_id, request.earlier_source or "the store",
         )
-        return request.earlier
+        return HistogramRelease(request.earlier, None)
     if real_embeddings is None:
-        raise InvalidInputError(f"no embeddings of {PRIVATE_DATASET}: they are needed for a new release")
-    votes = count_votes(real_embeddings, clustering, request.dataset_size, num_threads=num_threads)
-    noise = NoiseSource.from_seed(request.noise_seed)
+        raise InvalidInputError(f"no embeddings of {request.dataset}: they are needed for a new release")
+    votes = count_votes(real_embeddings, clustering, request.dataset_size, num_threads=num_threads,
+                        dataset=request.dataset)
+    if noise is None:
+        noise = NoiseSource.from_seed(request.noise_seed)
+    parameters: dict[str, Any] = {
+        "K": request.num_clusters,
+        "sigma": request.sigma,
+        "sensitivity": 1,
+        "release_key": request.release_key,
+        "clustering_digest": request.clustering_digest,
+    }
+    if request.purpose is not None:
+        parameters["purpose"] = request.purpose
     record = ledger.charge(
-        stage=STAGE,
+        stage=request.stage,
         mechanisms=[Gaussian(request.sigma)],
         fingerprint=request.fingerprint,
         dataset_size=request.dataset_size,
         budget=request.budget,
         noise=noise,
-        dataset=PRIVATE_DATASET,
-        parameters={
-            "K": request.num_clusters,
-            "sigma": request.sigma,
-            "sensitivity": 1,
-            "release_key": request.release_key,
-            "clustering_digest": request.clustering_digest,
-        },
+        dataset=request.dataset,
+        parameters=parameters,
     )
     noisy = np.rint(votes.astype(np.float64) + noise.normal(votes.shape[0], request.sigma)).astype(np.int64)
     del votes
-    log.info("released the noisy vote histogram (K=%d, sigma=%g, N=%d), ledger release %s",
+    log.info("released the noisy vote histogram of %s (K=%d, sigma=%g, N=%d), ledger release %s", request.dataset,
              request.num_clusters, request.sigma, request.dataset_size, record.release_id)
-    return NoisyHistogram(
+    histogram = NoisyHistogram(
         release_key=request.release_key,
         num_clusters=request.num_clusters,
         sigma=request.sigma,
@@ -395,4 +471,19 @@ def release_noisy_histogram(
         release_id=record.release_id,
         released_at=record.time,
         run_id=record.run_id,
+        dataset=request.dataset,
     )
+    return HistogramRelease(histogram, record)
+
+
+def release_noisy_histogram(
+    request: HistogramRequest,
+    real_embeddings: npt.NDArray[np.float32] | None,
+    clustering: Clustering,
+    ledger: PrivacyLedger,
+    *,
+    num_threads: int | None = None,
+) -> NoisyHistogram:
+    """The resampling stage's DP release (or the earlier one with the same key, reused for
+    free): :func:`release_vote_histogram`'s histogram."""
+    return release_vote_histogram(request, real_embeddings, clustering, ledger, num_threads=num_threads).histogram

@@ -9,7 +9,7 @@ import polars as pl
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from dp_instructions.datasets.demo_corpus import generate_public_instructions
+from dp_instructions.demo.corpus import generate_public_instructions
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
 from dp_instructions.models.canaries import CANARY_SCHEMA
 from dp_instructions.pipelines.dp_generation import create_pipeline

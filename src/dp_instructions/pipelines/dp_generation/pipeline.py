@@ -4,6 +4,7 @@ dp_generator -> synthetic_initial."""
 from kedro.pipeline import Node, Pipeline
 
 from dp_instructions.pipelines.dp_generation import nodes
+from dp_instructions.privacy.boundary import DP_MECHANISM_TAG, LEDGER_DATASET
 
 P = "params:dp_generation"
 SEED = "params:seed"
@@ -20,8 +21,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                  ["dp_training_instructions", "canaries"], name="prepare_training_data"),
             Node(nodes.train_dp_generator,
                  ["public_base_model", "public_tokenizer", "dp_training_instructions", "instructions_train",
-                  "privacy_ledger", P, "params:privacy", SEED],
-                 ["dp_generator", "dp_training_report"], name="train_dp_generator", tags=["dp_mechanism"]),
+                  LEDGER_DATASET, P, "params:privacy", SEED],
+                 ["dp_generator", "dp_training_report"], name="train_dp_generator", tags=[DP_MECHANISM_TAG]),
             Node(nodes.sample_synthetic_instructions, ["dp_generator", P, SEED],
                  ["synthetic_initial", "sampling_report"], name="sample_synthetic_instructions"),
         ],

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import random
 
-from dp_instructions.datasets.demo_code import plural
-from dp_instructions.datasets.demo_prompts import SLOTS
-from dp_instructions.datasets.demo_template import TemplateSet, compile_template, render, tidy
+from dp_instructions.demo.code_snippets import plural
+from dp_instructions.demo.prompts import SLOTS
+from dp_instructions.demo.template import TemplateSet, compile_template, render, tidy
 
 _TEAM_MASCOTS = (
     "Hawks", "Tigers", "Rovers", "Pirates", "Falcons", "Bears", "Wolves", "Lions", "Sharks",

@@ -17,6 +17,7 @@ from kedro.io import DatasetError
 
 from dp_instructions.datasets.released_histograms import ReleasedHistogramsDataset
 from dp_instructions.evaluation.sweep import released_in
+from dp_instructions.privacy.boundary import DP_MECHANISM_TAG
 from dp_instructions.resampling.histogram import NoisyHistogram
 
 __all__ = ["ReleasedSweepHistogramsDataset"]
@@ -30,6 +31,6 @@ class ReleasedSweepHistogramsDataset(ReleasedHistogramsDataset):
 
     def save(self, data: Any) -> None:  # type: ignore[override]
         raise DatasetError(
-            "released_sweep_histograms is read-only: the sweep releases histograms through the versioned "
-            "`resampling_sweep_histograms` dataset, which this dataset reads"
+            f"released_sweep_histograms is read-only: the sweep's {DP_MECHANISM_TAG} node releases histograms "
+            "through the versioned `resampling_sweep_histograms` dataset, which this dataset reads"
         )

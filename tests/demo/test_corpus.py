@@ -1,24 +1,20 @@
-"""Tests of the deterministic demo data (dp_instructions.datasets.demo_corpus): the exact
-LMSYS-Chat-1M schema, determinism, the shares every cleansing step depends on, the
-low near-duplicate rate of ordinary prompts, the evaluation-set contamination, the public
-corpus, and the read-only Kedro datasets."""
+"""Tests of the deterministic demo data (dp_instructions.demo): the exact LMSYS-Chat-1M
+schema, determinism (pinned by digests), the shares every cleansing step depends on, the
+low near-duplicate rate of ordinary prompts, the evaluation-set contamination and the
+public corpus. The Kedro dataset wrappers are tested in tests/datasets."""
 
 from __future__ import annotations
 
 import collections
+import hashlib
+import json
 import re
 
 import polars as pl
 import pytest
-from kedro.io import AbstractDataset, DatasetError
 
 from dp_instructions import native
-from dp_instructions.datasets import (
-    DemoConversationsDataset,
-    DemoEvalReferenceDataset,
-    DemoPublicInstructionsDataset,
-)
-from dp_instructions.datasets.demo_corpus import (
+from dp_instructions.demo.corpus import (
     first_prompt,
     generate_conversations,
     generate_eval_reference,
@@ -110,6 +106,43 @@ def test_same_arguments_same_frame_and_rows_do_not_depend_on_size():
     assert a.equals(generate_conversations(400, seed=3))
     assert generate_conversations(250, seed=3).equals(a.head(250))
     assert not a.equals(generate_conversations(400, seed=4))
+
+
+def _digest(frame: pl.DataFrame) -> str:
+    """sha256 of the schema and every row as canonical JSON (independent of polars' file formats)."""
+    body = json.dumps({"schema": [[k, str(v)] for k, v in frame.schema.items()], "rows": frame.to_dicts()},
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+# Computed on the generator before it moved from dp_instructions.datasets to dp_instructions.demo
+# (issue 11): any change to the generated data, however small, changes the numbers of a default run.
+PINNED = {
+    "conversations(500, seed=0)": "31fcd5086fcf3b2d84f61437fd9a84818855feaf50586ac80f9c23f9b95a78f3",
+    "conversations(300, seed=7)": "7cb753dae834d45320599b21c9f78221d510f83b27fe51c069c624134ad1dd4e",
+    "eval_reference(60, conversations_size=1500)": "8f13c1b93ffc3245ef6d24768296cfc01ec34327c2a10093668b2084b41c3c1a",
+    "public_instructions(200)": "43cd30bdf177ff013374a8409407f1f00a93c3d73fa259615b9927abfabb4efa",
+    # the default run's sizes (conf/base/globals.yml: demo.*)
+    "conversations(20000, seed=0)": "fdc33cdfb8b36bb5d863bf867ee552d63890d45b44866734da04cf38124ede0c",
+    "eval_reference(300)": "5f149015b070ecc2f851af95abf45b46c987dd83dfa695a4e13733a82d0b4c4f",
+    "public_instructions(5000)": "3f97ac5a9815da4e71e17d2f63b07a4052f8824b3674a34d647fa4c72dfcb5f0",
+}
+
+
+def test_generated_data_is_byte_identical_to_the_pinned_digests(corpus):
+    assert N == 20_000  # the `corpus` fixture is the default run's raw data
+    computed = {
+        "conversations(500, seed=0)": _digest(generate_conversations(500, seed=0)),
+        "conversations(300, seed=7)": _digest(generate_conversations(300, seed=7)),
+        "eval_reference(60, conversations_size=1500)": _digest(
+            generate_eval_reference(60, seed=0, conversations_size=1500)
+        ),
+        "public_instructions(200)": _digest(generate_public_instructions(200, seed=0)),
+        "conversations(20000, seed=0)": _digest(corpus),
+        "eval_reference(300)": _digest(generate_eval_reference(300, seed=0)),
+        "public_instructions(5000)": _digest(generate_public_instructions(5000, seed=0)),
+    }
+    assert computed == PINNED
 
 
 def test_first_prompt_recomputes_any_row(corpus):
@@ -355,64 +388,3 @@ def test_generators_reject_bad_arguments_by_name(call, fragment):
 def test_eval_reference_needs_enough_conversations_to_contaminate():
     with pytest.raises(InvalidInputError, match="conversations_size"):
         generate_eval_reference(100, conversations_size=2, overlap_fraction=1.0)
-
-
-# --- Kedro datasets --------------------------------------------------------------------------
-
-
-def test_datasets_load_and_describe():
-    conv = DemoConversationsDataset(size=50, seed=2, metadata={"privacy": "private"})
-    assert conv.metadata == {"privacy": "private"}
-    assert conv.load().equals(generate_conversations(50, 2))
-    assert conv._describe() == {"size": 50, "seed": 2}
-    assert conv.exists()
-
-    ev = DemoEvalReferenceDataset(size=20, conversations_size=500, overlap_fraction=0.25)
-    assert ev.load().equals(generate_eval_reference(20, conversations_size=500, overlap_fraction=0.25))
-    assert ev._describe()["overlap_fraction"] == 0.25
-
-    pub = DemoPublicInstructionsDataset(size=30, seed=1, metadata={"privacy": "public"})
-    assert pub.load().equals(generate_public_instructions(30, 1))
-
-
-def test_datasets_from_catalog_config():
-    ds = AbstractDataset.from_config(
-        "raw_conversations",
-        {
-            "type": "dp_instructions.datasets.DemoConversationsDataset",
-            "size": 10,
-            "seed": 0,
-            "metadata": {"privacy": "private"},
-        },
-    )
-    assert isinstance(ds, DemoConversationsDataset) and ds.load().height == 10
-
-
-@pytest.mark.parametrize(
-    "dataset",
-    [
-        DemoConversationsDataset(size=5),
-        DemoEvalReferenceDataset(size=5, conversations_size=100),
-        DemoPublicInstructionsDataset(size=5),
-    ],
-)
-def test_datasets_refuse_save(dataset):
-    with pytest.raises(DatasetError, match="read-only"):
-        dataset.save(pl.DataFrame({"x": [1]}))
-
-
-@pytest.mark.parametrize(
-    ("factory", "fragment"),
-    [
-        (lambda: DemoConversationsDataset(size=0), "`size`"),
-        (lambda: DemoConversationsDataset(size="100"), "`size`"),
-        (lambda: DemoConversationsDataset(seed=-1), "`seed`"),
-        (lambda: DemoEvalReferenceDataset(overlap_fraction=-0.1), "`overlap_fraction`"),
-        (lambda: DemoEvalReferenceDataset(conversations_size=0), "`conversations_size`"),
-        (lambda: DemoEvalReferenceDataset(conversations_seed=1.5), "`conversations_seed`"),
-        (lambda: DemoPublicInstructionsDataset(size=-5), "`size`"),
-    ],
-)
-def test_datasets_validate_arguments_by_name(factory, fragment):
-    with pytest.raises(DatasetError, match=re.escape(fragment)):
-        factory()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 
-from dp_instructions.datasets.demo_vocab import CODE_FIELDS, PROG_NOUNS, PROG_VERBS
+from dp_instructions.demo.vocab import CODE_FIELDS, PROG_NOUNS, PROG_VERBS
 
 _HOLE = re.compile(r"\$(\w+)\$")
 _SUFFIXES = ("_items", "_list", "_map", "_count", "_id", "_total", "_idx", "_data", "_cache", "")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from kedro.io import DatasetError, Version
 
-from dp_instructions.datasets.generator import GeneratorDataset
-from dp_instructions.evaluation.optional_generator import OptionalGeneratorDataset
+from dp_instructions.datasets.model_directories import GeneratorDataset
+from dp_instructions.datasets.optional_generator import OptionalGeneratorDataset
 from tests.evaluation import fakes
 
 

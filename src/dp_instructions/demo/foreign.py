@@ -7,7 +7,7 @@ is not English; the weights below follow its order (Portuguese, Russian, Chinese
 Spanish, German, French, ...), plus ``unknown`` for text no detector can place
 ("?", "ok", emoji, stray code).
 
-Templates use the syntax of :mod:`demo_template`; slots come from small per-language
+Templates use the syntax of :mod:`.template`; slots come from small per-language
 pools (a few dozen distinct prompts per template is plenty: these rows are dropped at
 the language step, duplicates among them are realistic).
 """
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import random
 
-from dp_instructions.datasets.demo_template import TemplateSet
-from dp_instructions.datasets.demo_vocab import CITIES, FIRST_NAMES
+from dp_instructions.demo.template import TemplateSet
+from dp_instructions.demo.vocab import CITIES, FIRST_NAMES
 
 
 def _num(rnd: random.Random) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 
-from dp_instructions.datasets import demo_code
-from dp_instructions.datasets.demo_prompts import SLOTS
-from dp_instructions.datasets.demo_template import TemplateSet
+from dp_instructions.demo import code_snippets
+from dp_instructions.demo.prompts import SLOTS
+from dp_instructions.demo.template import TemplateSet
 
 
 def _T(texts: list[str]) -> TemplateSet:
@@ -84,9 +84,9 @@ _FOLLOW_UP = _T(
 def _compose_reply(rnd: random.Random, topic: str) -> str:
     opener = _OPENERS[int(rnd.random() * len(_OPENERS))]
     if topic == "coding":
-        lang = demo_code.LANGUAGES[int(rnd.random() * len(demo_code.LANGUAGES))]
+        lang = code_snippets.LANGUAGES[int(rnd.random() * len(code_snippets.LANGUAGES))]
         intro = _CODE_REPLY(rnd, {"lang": lang})
-        code = demo_code.snippet(rnd, lang)
+        code = code_snippets.snippet(rnd, lang)
         return f"{opener}{intro}\n\n```{lang.lower()}\n{code}\n```"
     return opener + _GENERIC_REPLY(rnd)
 

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 from kedro.io import DatasetError
 
-from dp_instructions.datasets.generator import GeneratorDataset
+from dp_instructions.datasets.model_directories import GeneratorDataset
 from dp_instructions.models.artifact import GeneratorArtifact
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ __all__ = ["OptionalGeneratorDataset"]
 
 
 class OptionalGeneratorDataset(GeneratorDataset):
-    """Like :class:`~dp_instructions.datasets.generator.GeneratorDataset`, but loading
+    """Like :class:`~dp_instructions.datasets.model_directories.GeneratorDataset`, but loading
     gives ``None`` when no version has been saved, and saving is refused."""
 
     def load(self) -> GeneratorArtifact | None:  # type: ignore[override]

@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable
 from itertools import accumulate
 
-from dp_instructions.datasets import demo_code
-from dp_instructions.datasets.demo_pii import PII_SLOTS, add_pii, company
-from dp_instructions.datasets.demo_template import TemplateSet, article, tidy
-from dp_instructions.datasets.demo_vocab import (
+from dp_instructions.demo import code_snippets
+from dp_instructions.demo.pii import PII_SLOTS, add_pii, company
+from dp_instructions.demo.template import TemplateSet, article, tidy
+from dp_instructions.demo.vocab import (
     ADJECTIVES,
     AUDIENCES,
     AUTHORS,
@@ -200,9 +200,9 @@ SLOTS: dict = {
     "a_thing": _a_thing,
     "a_role": _a_role,
     "a_user_role": _a_user_role,
-    "snake": demo_code.snake,
-    "camel": demo_code.camel,
-    "var": demo_code.var,
+    "snake": code_snippets.snake,
+    "camel": code_snippets.camel,
+    "var": code_snippets.var,
     "small": _int(2, 12),
     "num": _int(3, 500),
     "bignum": lambda rnd: f"{int(rnd.random() * 99) + 1},000",
@@ -500,14 +500,14 @@ _LIB_Q = _T(
     ]
 )
 
-_LANG_CUM = _cumulative(demo_code.LANGUAGE_WEIGHTS)
+_LANG_CUM = _cumulative(code_snippets.LANGUAGE_WEIGHTS)
 
 
 def coding(rnd: random.Random) -> str:
     r = rnd.random
     k = r()
-    lang = demo_code.LANGUAGES[_weighted(rnd, _LANG_CUM)]
-    fn = demo_code.camel(rnd) if lang == "JavaScript" else demo_code.snake(rnd)
+    lang = code_snippets.LANGUAGES[_weighted(rnd, _LANG_CUM)]
+    fn = code_snippets.camel(rnd) if lang == "JavaScript" else code_snippets.snake(rnd)
     ctx = {"lang": lang, "fn": fn}
     if k < 0.30:
         out = _PLANG_TASK(rnd, ctx)
@@ -516,23 +516,23 @@ def coding(rnd: random.Random) -> str:
         return out
     if k < 0.52:
         intro = _DEBUG_INTRO(rnd, ctx)
-        err = demo_code.error_message(rnd, lang)
+        err = code_snippets.error_message(rnd, lang)
         close = _DEBUG_CLOSE(rnd, ctx)
         if r() < 0.6:
-            body = f"{intro}\n\n{demo_code.fenced(rnd, lang)}\n\n{err}"
+            body = f"{intro}\n\n{code_snippets.fenced(rnd, lang)}\n\n{err}"
         else:
             body = f"{intro}\n{err}"
         return f"{body}\n\n{close}" if close else body
     if k < 0.64:
-        return f"{_EXPLAIN_CODE(rnd, ctx)}\n\n{demo_code.fenced(rnd, lang)}"
+        return f"{_EXPLAIN_CODE(rnd, ctx)}\n\n{code_snippets.fenced(rnd, lang)}"
     if k < 0.75:
         concepts = CONCEPTS_BY_LANG[lang]
         ctx["c1"], ctx["c2"] = _p(rnd, concepts), _p(rnd, concepts)
         return _CONCEPT_Q(rnd, ctx)
     if k < 0.85:
-        other = demo_code.LANGUAGES[int(r() * 5)]
+        other = code_snippets.LANGUAGES[int(r() * 5)]
         ctx["lang2"] = other if other != lang else "Go"
-        return f"{_CONVERT_CODE(rnd, ctx)}\n\n{demo_code.fenced(rnd, lang)}"
+        return f"{_CONVERT_CODE(rnd, ctx)}\n\n{code_snippets.fenced(rnd, lang)}"
     if k < 0.93:
         return _SQL_Q(rnd)
     return _LIB_Q(rnd)

@@ -1,6 +1,7 @@
 """Deterministic demo data: raw chat conversations in the LMSYS-Chat-1M schema, an
-AlpacaEval-like evaluation reference, and a FLAN-like public instruction corpus, plus the
-read-only Kedro datasets that serve them from the catalog.
+AlpacaEval-like evaluation reference, and a FLAN-like public instruction corpus. The
+read-only Kedro datasets that serve them from the catalog are thin wrappers in
+:mod:`dp_instructions.datasets.demo_corpora`.
 
 Why generated: the project must run end to end offline, out of the box, on data shaped
 like the paper's (Yu et al., ICML 2024, Appendix E), and every step of the cleansing
@@ -22,7 +23,7 @@ close to LMSYS-Chat-1M:
   user message) and malformed moderation (~0.2%: null, or fewer entries than messages).
 
 Ordinary prompts are composed so that they do not share 10-word runs with each other
-(see :mod:`.demo_prompts`): 10-gram de-duplication removes the planted near duplicates,
+(see :mod:`.prompts`): 10-gram de-duplication removes the planted near duplicates,
 not the ordinary prompts.
 
 Determinism and addressing: row ``i`` of ``generate_conversations(size, seed)`` is drawn
@@ -37,15 +38,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
-from kedro.io import AbstractDataset, DatasetError
 
-from dp_instructions.datasets import demo_chat, demo_foreign, demo_prompts, demo_special
-from dp_instructions.datasets.demo_public import public_instruction
+from dp_instructions.demo import chat, foreign, prompts, special
+from dp_instructions.demo.public import public_instruction
 from dp_instructions.exceptions import InvalidInputError
 
 __all__ = [
@@ -53,17 +52,17 @@ __all__ = [
     "EVAL_REFERENCE_SCHEMA",
     "MODERATION_CATEGORIES",
     "PUBLIC_INSTRUCTIONS_SCHEMA",
-    "DemoConversationsDataset",
-    "DemoEvalReferenceDataset",
-    "DemoPublicInstructionsDataset",
     "FirstPrompt",
+    "check_fraction",
+    "check_seed",
+    "check_size",
     "first_prompt",
     "generate_conversations",
     "generate_eval_reference",
     "generate_public_instructions",
 ]
 
-MODERATION_CATEGORIES: tuple[str, ...] = demo_special.CATEGORIES
+MODERATION_CATEGORIES: tuple[str, ...] = special.CATEGORIES
 
 _MESSAGE = pl.Struct({"content": pl.Utf8, "role": pl.Utf8})
 _MODERATION = pl.Struct(
@@ -134,7 +133,7 @@ _MODEL_NAMES = tuple(m for m, _ in _MODELS)
 _MODEL_CUM = tuple((np.cumsum([w for _, w in _MODELS]) / sum(w for _, w in _MODELS)).tolist())
 # Number of user turns: 1 (75%), 2, 3, 4, 5-8.
 _TURN_CUM = (0.75, 0.87, 0.93, 0.96, 1.0)
-_FLOOD_WEIGHTS = [w for *_, w in demo_special.FLOODS]
+_FLOOD_WEIGHTS = [w for *_, w in special.FLOODS]
 _FLOOD_CUM = tuple((np.cumsum(_FLOOD_WEIGHTS) / sum(_FLOOD_WEIGHTS)).tolist())
 
 
@@ -182,7 +181,7 @@ def first_prompt(seed: int, index: int) -> FirstPrompt:
     """The first user turn of row ``index`` of ``generate_conversations(size, seed)`` for
     any ``size > index``, computed without generating the other rows (about 15 us, more
     when it re-asks an earlier row, whose prompt is recomputed the same way)."""
-    _check_seed(seed, "seed")
+    check_seed(seed, "seed")
     if not _is_int(index) or not 0 <= index < _MAX_ROWS:
         raise InvalidInputError(f"`index` must be an int in [0, {_MAX_ROWS}), got {index!r}")
     return _first_prompt(_rng(seed, int(index), _STREAM_CONVERSATIONS), seed, int(index), None)
@@ -211,7 +210,7 @@ def _first_prompt(
             base = _cached_first_prompt(seed, target, cache)
             if not base.kind.startswith("malformed"):
                 return base._replace(
-                    text=demo_special.whitespace_variant(rnd, base.text),  # type: ignore[arg-type]
+                    text=special.whitespace_variant(rnd, base.text),  # type: ignore[arg-type]
                     kind="duplicate",
                     source=target,
                 )
@@ -222,30 +221,30 @@ def _first_prompt(
                 break
             base = _cached_first_prompt(seed, target, cache)
             if base.language == "English" and base.kind in _NEAR_DUPLICABLE:
-                text = demo_special.near_duplicate(rnd, base.text)  # type: ignore[arg-type]
+                text = special.near_duplicate(rnd, base.text)  # type: ignore[arg-type]
                 if text is not None:
                     return base._replace(text=text, kind="near_duplicate", source=target)
     elif u < t[3]:
-        language = demo_foreign.draw_language(rnd)
+        language = foreign.draw_language(rnd)
         return FirstPrompt(
-            demo_foreign.foreign_prompt(rnd, language), language, "foreign", "", 0, False, False, -1
+            foreign.foreign_prompt(rnd, language), language, "foreign", "", 0, False, False, -1
         )
     elif u < t[4]:
-        text = demo_special.SHORT_PROMPTS[int(rnd.random() * len(demo_special.SHORT_PROMPTS))]
+        text = special.SHORT_PROMPTS[int(rnd.random() * len(special.SHORT_PROMPTS))]
         return FirstPrompt(text, "English", "short", "", 0, False, False, -1)
     elif u < t[5]:
-        kind, build, _ = demo_special.FLOODS[_pick(rnd, _FLOOD_CUM)]
+        kind, build, _ = special.FLOODS[_pick(rnd, _FLOOD_CUM)]
         return FirstPrompt(build(rnd), "English", kind, "", 0, False, False, -1)
     elif u < t[6]:
-        text, flags = demo_special.flagged_prompt(rnd)
+        text, flags = special.flagged_prompt(rnd)
         return FirstPrompt(text, "English", "flagged", "", flags, False, False, -1)
     elif u < t[7]:
         return FirstPrompt(
-            demo_special.redacted_prompt(rnd), "English", "redacted", "", 0, True, False, -1
+            special.redacted_prompt(rnd), "English", "redacted", "", 0, True, False, -1
         )
     # Ordinary English (also the fallback when a re-ask found nothing to copy).
     pii = rnd.random() < P_PII
-    text, topic = demo_prompts.ordinary_prompt(rnd, pii)
+    text, topic = prompts.ordinary_prompt(rnd, pii)
     return FirstPrompt(text, "English", "ordinary", topic, 0, False, pii, -1)
 
 
@@ -258,7 +257,7 @@ _BLANKS = ("", " ", "   ", "\n", " \n\t ")
 def _malformed(rnd: random.Random) -> FirstPrompt:
     kind = _MALFORMED_KINDS[int(rnd.random() * 4)]
     if kind == "malformed_assistant_first":
-        text, topic = demo_prompts.ordinary_prompt(rnd, False)
+        text, topic = prompts.ordinary_prompt(rnd, False)
         return FirstPrompt(text, "English", kind, topic, 0, False, False, -1)
     if kind == "malformed_empty":
         return FirstPrompt(
@@ -275,10 +274,10 @@ def _user_turns(rnd: random.Random) -> int:
 
 def _reply(rnd: random.Random, language: str, topic: str, flags: int) -> str:
     if flags:
-        return demo_chat.refusal(rnd)
+        return chat.refusal(rnd)
     if language != "English":
-        return demo_foreign.foreign_reply(rnd, language)
-    return demo_chat.assistant_reply(rnd, topic)
+        return foreign.foreign_reply(rnd, language)
+    return chat.assistant_reply(rnd, topic)
 
 
 class _Columns:
@@ -304,11 +303,11 @@ def _conversation(rnd: random.Random, spec: FirstPrompt, cols: _Columns) -> None
     start = len(contents)
     if kind.startswith("malformed"):
         if kind == "malformed_no_user":
-            contents.append(demo_chat.assistant_reply(rnd, ""))
+            contents.append(chat.assistant_reply(rnd, ""))
             roles.append("assistant")
             masks.append(0)
         elif kind == "malformed_assistant_first":
-            reply = demo_chat.assistant_reply(rnd, topic)
+            reply = chat.assistant_reply(rnd, topic)
             contents += ["Hello! How can I help you today?", spec.text, reply]
             roles += ["assistant", "user", "assistant"]
             masks += [0, 0, 0]
@@ -336,15 +335,15 @@ def _conversation(rnd: random.Random, spec: FirstPrompt, cols: _Columns) -> None
             if k == 0:
                 text, flags = spec.text, spec.flags
             elif k == later_flag:
-                text, flags = demo_special.flagged_prompt(rnd)
+                text, flags = special.flagged_prompt(rnd)
             elif k == later_redact:
-                text = demo_special.redacted_prompt(rnd)
+                text = special.redacted_prompt(rnd)
             elif language != "English":
-                text = demo_foreign.foreign_prompt(rnd, language)
+                text = foreign.foreign_prompt(rnd, language)
             elif r() < 0.3:
-                text, topic = demo_prompts.ordinary_prompt(rnd, False)
+                text, topic = prompts.ordinary_prompt(rnd, False)
             else:
-                text = demo_chat.follow_up(rnd)
+                text = chat.follow_up(rnd)
             contents.append(text)
             contents.append(_reply(rnd, language, topic, flags))
             roles += ("user", "assistant")
@@ -434,8 +433,8 @@ def generate_conversations(size: int = 20_000, seed: int = 0) -> pl.DataFrame:
 
     Deterministic in ``(size, seed)``; row ``i`` does not depend on ``size``.
     """
-    _check_size(size, "size", allow_zero=True)
-    _check_seed(seed, "seed")
+    check_size(size, "size", allow_zero=True)
+    check_seed(seed, "seed")
     chunks: list[pl.DataFrame] = []
     cache: dict[int, FirstPrompt] = {}
     for lo in range(0, size, _CHUNK):
@@ -487,11 +486,11 @@ def generate_eval_reference(
     The contaminated rows are found with :func:`first_prompt` on randomly drawn row
     indices (a few per contaminated row), so the conversation frame is never built.
     """
-    _check_size(size, "size", allow_zero=True)
-    _check_seed(seed, "seed")
-    _check_size(conversations_size, "conversations_size")
-    _check_seed(conversations_seed, "conversations_seed")
-    _check_fraction(overlap_fraction, "overlap_fraction")
+    check_size(size, "size", allow_zero=True)
+    check_seed(seed, "seed")
+    check_size(conversations_size, "conversations_size")
+    check_seed(conversations_seed, "conversations_seed")
+    check_fraction(overlap_fraction, "overlap_fraction")
     n_overlap = round(size * overlap_fraction)
     pick = _rng(seed, 0, _STREAM_EVAL_PICK)
     contaminated = set(pick.sample(range(size), n_overlap))
@@ -502,7 +501,7 @@ def generate_eval_reference(
         if i in contaminated:
             texts.append(_contaminated(rnd, pick, conversations_size, conversations_seed, used))
         else:
-            texts.append(demo_prompts.topic_prompt(rnd, demo_prompts.draw_topic(rnd)))
+            texts.append(prompts.topic_prompt(rnd, prompts.draw_topic(rnd)))
     ids = [f"eval_{seed}_{i:06d}" for i in range(size)]
     return pl.DataFrame({"id": ids, "text": texts}, schema=EVAL_REFERENCE_SCHEMA)
 
@@ -544,9 +543,9 @@ def _contaminated(
 
 def generate_public_instructions(size: int = 5_000, seed: int = 0) -> pl.DataFrame:
     """A FLAN-like public corpus (columns ``id``, ``text``, ``task``) of classic NLP task
-    prompts over generated passages (see :mod:`.demo_public`)."""
-    _check_size(size, "size", allow_zero=True)
-    _check_seed(seed, "seed")
+    prompts over generated passages (see :mod:`.public`)."""
+    check_size(size, "size", allow_zero=True)
+    check_seed(seed, "seed")
     texts: list[str] = []
     tasks: list[str] = []
     for i in range(size):
@@ -559,13 +558,15 @@ def generate_public_instructions(size: int = 5_000, seed: int = 0) -> pl.DataFra
 
 
 # --- argument checks -------------------------------------------------------------------------
+# Public because the catalog's dataset wrappers (dp_instructions.datasets.demo_corpora) check
+# their arguments when the catalog is built, with the same rules and messages.
 
 
 def _is_int(value: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, np.integer))
 
 
-def _check_size(value: Any, name: str, allow_zero: bool = False) -> int:
+def check_size(value: Any, name: str, allow_zero: bool = False) -> int:
     low = 0 if allow_zero else 1
     if not _is_int(value) or not low <= value <= _MAX_ROWS:
         kind = "a non-negative" if allow_zero else "a positive"
@@ -573,125 +574,13 @@ def _check_size(value: Any, name: str, allow_zero: bool = False) -> int:
     return int(value)
 
 
-def _check_seed(value: Any, name: str) -> int:
+def check_seed(value: Any, name: str) -> int:
     if not _is_int(value) or not 0 <= value < _MAX_SEED:
         raise InvalidInputError(f"`{name}` must be an int in [0, 2**60), got {value!r}")
     return int(value)
 
 
-def _check_fraction(value: Any, name: str) -> float:
+def check_fraction(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
         raise InvalidInputError(f"`{name}` must be a number in [0, 1], got {value!r}")
     return float(value)
-
-
-# --- Kedro datasets ------------------------------------------------------------------------
-
-
-class _GeneratedDataset(AbstractDataset[None, pl.DataFrame]):
-    """Base of the read-only generated datasets: ``save`` is refused, ``exists`` is true."""
-
-    def __init__(self, metadata: dict[str, Any] | None = None) -> None:
-        self.metadata = metadata
-
-    def save(self, data: pl.DataFrame) -> NoReturn:  # type: ignore[override]
-        raise DatasetError(
-            f"{type(self).__name__} is generated from its parameters and read-only; "
-            "to persist the data, save it through another catalog entry (e.g. "
-            "polars.EagerPolarsDataset)"
-        )
-
-    def _exists(self) -> bool:
-        return True
-
-
-def _dataset_arg(check: Callable[..., Any], value: Any, name: str, dataset: str) -> Any:
-    """Run an argument check, re-raised as the DatasetError Kedro reports for a bad entry."""
-    try:
-        return check(value, name)
-    except InvalidInputError as exc:
-        raise DatasetError(f"{dataset}: {exc}") from None
-
-
-class DemoConversationsDataset(_GeneratedDataset):
-    """``size`` demo conversations in the LMSYS-Chat-1M schema (see
-    :func:`generate_conversations`); catalog ``type:
-    dp_instructions.datasets.DemoConversationsDataset``."""
-
-    def __init__(
-        self, size: int = 20_000, seed: int = 0, metadata: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(metadata)
-        name = type(self).__name__
-        self._size = _dataset_arg(_check_size, size, "size", name)
-        self._seed = _dataset_arg(_check_seed, seed, "seed", name)
-
-    def load(self) -> pl.DataFrame:
-        return generate_conversations(self._size, self._seed)
-
-    def _describe(self) -> dict[str, Any]:
-        return {"size": self._size, "seed": self._seed}
-
-
-class DemoEvalReferenceDataset(_GeneratedDataset):
-    """The AlpacaEval-like reference set, part of it copied from the demo conversations
-    (see :func:`generate_eval_reference`)."""
-
-    def __init__(
-        self,
-        size: int = 300,
-        seed: int = 0,
-        conversations_size: int = 20_000,
-        conversations_seed: int = 0,
-        overlap_fraction: float = 0.1,
-        metadata: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(metadata)
-        name = type(self).__name__
-        self._size = _dataset_arg(_check_size, size, "size", name)
-        self._seed = _dataset_arg(_check_seed, seed, "seed", name)
-        self._conversations_size = _dataset_arg(
-            _check_size, conversations_size, "conversations_size", name
-        )
-        self._conversations_seed = _dataset_arg(
-            _check_seed, conversations_seed, "conversations_seed", name
-        )
-        self._overlap_fraction = _dataset_arg(
-            _check_fraction, overlap_fraction, "overlap_fraction", name
-        )
-
-    def load(self) -> pl.DataFrame:
-        return generate_eval_reference(
-            self._size,
-            self._seed,
-            conversations_size=self._conversations_size,
-            conversations_seed=self._conversations_seed,
-            overlap_fraction=self._overlap_fraction,
-        )
-
-    def _describe(self) -> dict[str, Any]:
-        return {
-            "size": self._size,
-            "seed": self._seed,
-            "conversations_size": self._conversations_size,
-            "conversations_seed": self._conversations_seed,
-            "overlap_fraction": self._overlap_fraction,
-        }
-
-
-class DemoPublicInstructionsDataset(_GeneratedDataset):
-    """The FLAN-like public instruction corpus (see :func:`generate_public_instructions`)."""
-
-    def __init__(
-        self, size: int = 5_000, seed: int = 0, metadata: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(metadata)
-        name = type(self).__name__
-        self._size = _dataset_arg(_check_size, size, "size", name)
-        self._seed = _dataset_arg(_check_seed, seed, "seed", name)
-
-    def load(self) -> pl.DataFrame:
-        return generate_public_instructions(self._size, self._seed)
-
-    def _describe(self) -> dict[str, Any]:
-        return {"size": self._size, "seed": self._seed}

@@ -4,15 +4,15 @@ job titles and dates, and the sentences that carry them.
 Why: the paper's Figure 2 shows how much personal data real prompts hold ("My name is
 ..., I work as a nurse at ..., my number is ..."); the PII report has to find it and the
 DP pipeline has to make it irrelevant. Everything here is made up from the pools in
-:mod:`demo_vocab`; phone numbers use the fictional 555 exchange where the format allows.
+:mod:`.vocab`; phone numbers use the fictional 555 exchange where the format allows.
 """
 
 from __future__ import annotations
 
 import random
 
-from dp_instructions.datasets.demo_template import TemplateSet, article, pick
-from dp_instructions.datasets.demo_vocab import (
+from dp_instructions.demo.template import TemplateSet, article, pick
+from dp_instructions.demo.vocab import (
     CITIES,
     COMPANY_CORES,
     COMPANY_PREFIXES,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import random
 
-from dp_instructions.datasets.demo_pii import company
-from dp_instructions.datasets.demo_prompts import SLOTS
-from dp_instructions.datasets.demo_template import TemplateSet
-from dp_instructions.datasets.demo_vocab import (
+from dp_instructions.demo.pii import company
+from dp_instructions.demo.prompts import SLOTS
+from dp_instructions.demo.template import TemplateSet
+from dp_instructions.demo.vocab import (
     CHEM_ASPECTS,
     CHEM_COMPANY_CORES,
     CHEM_COMPANY_PLACES,
@@ -25,7 +25,6 @@ from dp_instructions.datasets.demo_vocab import (
     CHEM_POSITIONS,
     CHEM_SUBSTITUENTS,
     CHEM_WORD_COUNTS,
-    PRODUCTS,
     PROG_NOUNS,
     PROG_VERBS,
     PYTHON_LIBS,
