@@ -43,7 +43,6 @@ from kedro_datasets.json import JSONDataset
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
 from dp_instructions.datasets.released_histograms import ReleasedHistogramsDataset
 from dp_instructions.models.artifact import GeneratorArtifact
-from dp_instructions.models.config import GenerationConfig
 from dp_instructions.models.device import limit_cpu_threads
 from dp_instructions.models.generator import pretrain
 from dp_instructions.pipelines.dp_generation import nodes as generation_nodes
@@ -84,7 +83,7 @@ def train_variant(name: str, data: dict[str, Any], params: dict[str, Any]) -> tu
         result = report["result"]
         return artifact, {"steps": result["steps"], "last_loss": result["last_loss"],
                           "seconds": time.perf_counter() - started}
-    config = GenerationConfig.parse(params["dp_generation"], params["seed"])
+    config = params["dp_generation"].resolve(params["seed"])  # validated by Kedro
     pre = config.pretraining
     stats = pretrain(base.model, tokenizer, data["instructions_train"]["text"].to_list(),
                      max_length=min(config.finetune.max_length, pre.max_length), epochs=pre.epochs, batch_size=pre.batch_size,

@@ -27,23 +27,27 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SamplingConfig:
+    """How to sample: built from ``dp_generation.sampling`` and the run's seed
+    (:meth:`~dp_instructions.models.config.SamplingParameters.config`) or by the canary audit.
+    ``top_p`` and ``temperature`` default to the paper's nucleus settings."""
+
     num_samples: int
-    batch_size: int = 256
-    max_new_tokens: int = 64
+    batch_size: int
+    max_new_tokens: int
     top_p: float = 0.95
     temperature: float = 1.0
     seed: int = 0
 
     def __post_init__(self) -> None:
-        p = "dp_generation.sampling"
-        if self.num_samples < 1:
-            raise InvalidInputError(f"parameter `{p}.num_samples` must be >= 1, got {self.num_samples}")
-        if self.batch_size < 1:
-            raise InvalidInputError(f"parameter `{p}.batch_size` must be >= 1, got {self.batch_size}")
+        # The parameter models reject these first; this guards direct callers (a zero batch
+        # would loop forever).
+        for name in ("num_samples", "batch_size", "max_new_tokens"):
+            if getattr(self, name) < 1:
+                raise InvalidInputError(f"sampling `{name}` must be >= 1, got {getattr(self, name)}")
         if not 0 < self.top_p <= 1:
-            raise InvalidInputError(f"parameter `{p}.top_p` must be in (0, 1], got {self.top_p}")
+            raise InvalidInputError(f"sampling `top_p` must be in (0, 1], got {self.top_p}")
         if self.temperature <= 0:
-            raise InvalidInputError(f"parameter `{p}.temperature` must be > 0, got {self.temperature}")
+            raise InvalidInputError(f"sampling `temperature` must be > 0, got {self.temperature}")
 
 
 class _DrawWith(LogitsProcessor):
