@@ -17,7 +17,7 @@ from dp_instructions.models.device import limit_cpu_threads, pick_device
 from dp_instructions.models.generator import build_small_gpt2, load_hub_tokenizer, pretrain
 from dp_instructions.models.sampling import clean_samples, sample_instructions
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
-from dp_instructions.models.train_generator import train_control_generator, train_dp_generator as _train_dp
+from dp_instructions.models.train_generator import train_dp_generator as _train_dp
 from dp_instructions.privacy.ledger import PrivacyLedger
 
 log = logging.getLogger(__name__)
@@ -119,19 +119,3 @@ def sample_synthetic_instructions(
              counts["generated"], counts["empty"], counts["duplicates"])
     return frame, report
 
-
-
-def train_nonprivate_control(
-    base: BaseModel,
-    tokenizer: PreTrainedTokenizerBase,
-    instructions_train: pl.DataFrame,
-    canaries: pl.DataFrame,
-    params: DPGenerationParameters,
-    seed: int,
-) -> tuple[GeneratorArtifact, dict[str, Any]]:
-    """The memorisation audit's control: same data (with the same canaries), DP off."""
-    limit_cpu_threads()
-    data = insert_canaries(instructions_train.select("id", "text"), canaries, seed)
-    log.warning("training the NON-PRIVATE control generator (memorisation audit only; its output is private)")
-    artifact, result = train_control_generator(base, tokenizer, data, params.resolve(seed))
-    return artifact, {"result": result.to_dict(), "training_examples": data.height}
