@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import polars as pl
 import torch
+import transformers
 from tqdm.auto import tqdm
 from transformers import (
-    GenerationConfig,
     LogitsProcessor,
     LogitsProcessorList,
     PreTrainedModel,
@@ -100,7 +100,7 @@ def sample_instructions(
     generator = torch.Generator(device=device).manual_seed(config.seed)
     # The model's own generation config (a hub model's temperature, top_p, ...) does not
     # apply: the samples depend on `config` alone.
-    generation = GenerationConfig(
+    generation = transformers.GenerationConfig(
         do_sample=False,
         max_new_tokens=config.max_new_tokens,
         eos_token_id=tokenizer.eos_token_id,
