@@ -43,11 +43,11 @@ from kedro_datasets.json import JSONDataset
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
 from dp_instructions.datasets.released_histograms import ReleasedHistogramsDataset
 from dp_instructions.models.artifact import GeneratorArtifact
-from dp_instructions.models.config import GenerationConfig
 from dp_instructions.models.device import limit_cpu_threads
 from dp_instructions.models.generator import pretrain
 from dp_instructions.pipelines.dp_generation import nodes as generation_nodes
 from dp_instructions.pipelines.evaluation import create_pipeline as evaluation_pipeline
+from dp_instructions.pipelines.memorisation_control import nodes as control_nodes
 from dp_instructions.pipelines.resampling import create_pipeline as resampling_pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,12 +79,12 @@ def train_variant(name: str, data: dict[str, Any], params: dict[str, Any]) -> tu
     started = time.perf_counter()
     if name == "lora_not_private":
         # The control node inserts the run's canaries again, so the data are the DP run's.
-        artifact, report = generation_nodes.train_nonprivate_control(
+        artifact, report = control_nodes.train_nonprivate_control(
             base, tokenizer, data["instructions_train"], data["canaries"], params["dp_generation"], params["seed"])
         result = report["result"]
         return artifact, {"steps": result["steps"], "last_loss": result["last_loss"],
                           "seconds": time.perf_counter() - started}
-    config = GenerationConfig.parse(params["dp_generation"], params["seed"])
+    config = params["dp_generation"].resolve(params["seed"])  # validated by Kedro
     pre = config.pretraining
     stats = pretrain(base.model, tokenizer, data["instructions_train"]["text"].to_list(),
                      max_length=min(config.finetune.max_length, pre.max_length), epochs=pre.epochs, batch_size=pre.batch_size,

@@ -11,7 +11,7 @@ import polars as pl
 from peft import LoraConfig, get_peft_model
 
 from dp_instructions.models.artifact import GeneratorArtifact
-from dp_instructions.models.canaries import TEMPLATES, CanaryConfig, insert_canaries, make_canaries
+from dp_instructions.models.canaries import TEMPLATES, CanaryParameters, insert_canaries, make_canaries
 from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2, pretrain
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
 
@@ -46,7 +46,7 @@ def frame(values: list[str], prefix: str) -> pl.DataFrame:
 
 
 def canaries(repetitions: tuple[int, ...] = (1, 30)) -> pl.DataFrame:
-    return make_canaries(CanaryConfig(enabled=True, repetitions=repetitions, kinds=("phone",), seed=3))
+    return make_canaries(CanaryParameters(enabled=True, repetitions=repetitions, kinds=("phone",), seed=3))
 
 
 MAX_LENGTH = 40

@@ -10,7 +10,7 @@ import torch
 from dp_instructions.exceptions import InvalidInputError, PrivacyBudgetExceededError
 from dp_instructions.models import dp_finetune
 from dp_instructions.models.artifact import BaseModel
-from dp_instructions.models.config import GenerationConfig
+from dp_instructions.models.config import DPGenerationParameters, GenerationConfig
 from dp_instructions.models.train_generator import STAGE, train_dp_generator
 from dp_instructions.privacy import PrivacyLedger, SubsampledGaussian, compose_epsilon, fingerprint_texts
 from tests.models.conftest import corpus
@@ -26,7 +26,7 @@ def config(tmp_path, **training) -> GenerationConfig:
                      "checkpoint_dir": str(tmp_path / "checkpoints"), "checkpoint_every": 1, **training},
         "sampling": {"num_samples": 8},
     }
-    return GenerationConfig.parse(params, seed=0)
+    return DPGenerationParameters.model_validate(params).resolve(seed=0)
 
 
 @pytest.fixture

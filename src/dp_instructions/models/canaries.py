@@ -14,13 +14,14 @@ guarantees it.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import polars as pl
+from pydantic import AfterValidator, Field
 
 from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.parameters import Parameters, PositiveInt
 
 #: Templates per kind; the secret is the text that replaces ``{secret}``, which always
 #: ends the instruction so that "the text before the secret" is a natural prompt.
@@ -64,43 +65,31 @@ def make_secret(kind: str, rng: random.Random) -> str:
     raise InvalidInputError(f"unknown canary kind {kind!r}; known: {sorted(TEMPLATES)}")
 
 
-@dataclass(frozen=True)
-class CanaryConfig:
-    """``dp_generation.canaries``: off unless ``enabled``; ``repetitions`` lists how many
-    times each canary is inserted, ``per_repetition`` canaries per (kind, repetitions)."""
-
-    enabled: bool = False
-    repetitions: tuple[int, ...] = (1, 10, 100)
-    per_repetition: int = 1
-    kinds: tuple[str, ...] = ("phone", "address")
-    seed: int = 0
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any] | None, where: str = "dp_generation.canaries") -> CanaryConfig:
-        params = dict(params or {})
-        unknown = set(params) - {"enabled", "repetitions", "per_repetition", "kinds", "seed"}
-        if unknown:
-            raise InvalidInputError(f"unknown parameter(s) {sorted(unknown)} in `{where}`")
-        enabled = params.get("enabled", False)
-        if not isinstance(enabled, bool):
-            raise InvalidInputError(f"parameter `{where}.enabled` must be true or false, got {enabled!r}")
-        reps = tuple(params.get("repetitions", (1, 10, 100)))
-        if not reps or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in reps):
-            raise InvalidInputError(f"parameter `{where}.repetitions` must be a list of positive ints, got {reps!r}")
-        per = params.get("per_repetition", 1)
-        if isinstance(per, bool) or not isinstance(per, int) or per < 1:
-            raise InvalidInputError(f"parameter `{where}.per_repetition` must be a positive int, got {per!r}")
-        kinds = tuple(params.get("kinds", ("phone", "address")))
-        bad = [k for k in kinds if k not in TEMPLATES]
-        if not kinds or bad:
-            raise InvalidInputError(f"parameter `{where}.kinds` must name kinds among {sorted(TEMPLATES)}, got {kinds!r}")
-        seed = params.get("seed", 0)
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise InvalidInputError(f"parameter `{where}.seed` must be an int, got {seed!r}")
-        return cls(enabled=enabled, repetitions=reps, per_repetition=per, kinds=kinds, seed=seed)
+def _known_kind(kind: str) -> str:
+    if kind not in TEMPLATES:
+        raise ValueError(f"unknown canary kind {kind!r}; known: {sorted(TEMPLATES)}")
+    return kind
 
 
-def make_canaries(config: CanaryConfig) -> pl.DataFrame:
+CanaryKind = Annotated[str, AfterValidator(_known_kind)]
+
+
+class CanaryParameters(Parameters):
+    """``dp_generation.canaries``: fake records (a made-up phone number or address) added to
+    the training data 1, 10 and 100 times for the memorisation audit (evaluation pipeline).
+    On by default so the demo run audits memorisation; turn off for production releases. The
+    non-private control generator is the separate ``memorisation_control`` pipeline."""
+
+    enabled: bool = Field(True, description="insert canaries into the DP training data")
+    repetitions: tuple[PositiveInt, ...] = Field(
+        (1, 10, 100), strict=False, min_length=1, description="how many times each canary is inserted")
+    per_repetition: PositiveInt = Field(1, description="canaries per (kind, repetitions)")
+    kinds: tuple[CanaryKind, ...] = Field(
+        ("phone", "address"), strict=False, min_length=1, description=f"secret kinds among {sorted(TEMPLATES)}")
+    seed: int = Field(7, description="seed of the secrets (the insertion positions use the run's seed)")
+
+
+def make_canaries(config: CanaryParameters) -> pl.DataFrame:
     """The canary list (columns :data:`CANARY_SCHEMA`); empty when canaries are off."""
     rows: list[dict[str, Any]] = []
     if config.enabled:

@@ -1,53 +1,69 @@
-"""``parameters_dp_generation.yml`` parsed into typed settings, with errors that name the
-parameter at fault."""
+"""``params:dp_generation``, typed: :class:`DPGenerationParameters` (validated by Kedro before
+any node runs) and :class:`GenerationConfig`, the settings the training and sampling code
+runs with once the run's seed is known.
+
+Every default is written here, once: they are the settings of the embedded demo (a 2-core
+CPU, a few minutes); ``conf/base/parameters_dp_generation.yml`` only overrides them and
+``conf/paper/parameters_dp_generation.yml`` holds the paper's settings.
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated
 
-from dp_instructions.exceptions import InvalidInputError
-from dp_instructions.models.canaries import CanaryConfig
+from pydantic import Field, model_validator
+
+from dp_instructions.models.canaries import CanaryParameters
 from dp_instructions.models.dp_finetune import DPFineTuneConfig
 from dp_instructions.models.generator import SmallGPT2Config
 from dp_instructions.models.sampling import SamplingConfig
+from dp_instructions.parameters import (
+    Device,
+    ModelName,
+    Parameters,
+    PositiveFloat,
+    PositiveInt,
+    Probability,
+)
+
+__all__ = [
+    "DPGenerationParameters",
+    "GenerationConfig",
+    "PretrainingParameters",
+    "SamplingParameters",
+    "TrainingParameters",
+]
 
 ROOT = "dp_generation"
 
-
-def _section(params: Mapping[str, Any], name: str) -> dict[str, Any]:
-    value = params.get(name) or {}
-    if not isinstance(value, Mapping):
-        raise InvalidInputError(f"parameter `{ROOT}.{name}` must be a mapping, got {value!r}")
-    return dict(value)
+SequenceLength = Annotated[int, Field(ge=3)]
+"""Tokens per training sequence including ``<bos>`` and ``<eos>``: room for at least one token."""
 
 
-def _take(section: dict[str, Any], where: str, allowed: set[str]) -> None:
-    unknown = set(section) - allowed
-    if unknown:
-        raise InvalidInputError(f"unknown parameter(s) {sorted(unknown)} in `{where}` (known: {sorted(allowed)})")
+class PretrainingParameters(Parameters):
+    """``dp_generation.public_pretraining``: the embedded GPT-2 and its tokenizer, trained on
+    ``public_instructions`` only; unused when ``base_model`` is set. Sized for CPU time
+    (~0.7M parameters: training costs ~6 x parameters x tokens FLOPs, and a 2-core CPU does
+    ~50 GFLOP/s)."""
 
+    vocab_size: int = Field(2048, ge=300, description="BPE vocabulary (>= 256 bytes + the special tokens)")
+    n_embd: PositiveInt = Field(128, description="width; a multiple of n_head")
+    n_layer: PositiveInt = Field(2, description="transformer blocks")
+    n_head: PositiveInt = Field(4, description="attention heads")
+    max_length: SequenceLength = Field(48, description="positions of the model, incl. <bos>/<eos>")
+    epochs: PositiveInt = Field(3, description="passes over the public corpus")
+    batch_size: PositiveInt = Field(64, description="examples per step")
+    learning_rate: PositiveFloat = Field(0.003, description="peak of the one-cycle schedule (AdamW)")
 
-def _positive(value: Any, where: str, *, integer: bool = False) -> Any:
-    ok = (isinstance(value, int) if integer else isinstance(value, (int, float))) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or value <= 0:
-        kind = "a positive int" if integer else "a positive number"
-        raise InvalidInputError(f"parameter `{where}` must be {kind}, got {value!r}")
-    return value
-
-
-@dataclass(frozen=True)
-class PretrainingConfig:
-    vocab_size: int = 4096
-    n_embd: int = 192
-    n_layer: int = 4
-    n_head: int = 4
-    max_length: int = 64
-    epochs: int = 4
-    batch_size: int = 64
-    learning_rate: float = 3e-3
+    @model_validator(mode="after")
+    def _heads_divide_width(self) -> PretrainingParameters:
+        if self.n_embd % self.n_head:
+            raise ValueError(
+                f"`{ROOT}.public_pretraining.n_embd` ({self.n_embd}) must be a multiple of "
+                f"`{ROOT}.public_pretraining.n_head` ({self.n_head})"
+            )
+        return self
 
     @property
     def model(self) -> SmallGPT2Config:
@@ -55,11 +71,125 @@ class PretrainingConfig:
                                max_length=self.max_length)
 
 
+class TrainingParameters(Parameters):
+    """``dp_generation.training``: DP-LoRA fine-tuning (node ``train_dp_generator``, the
+    dp_mechanism; paper, Algorithm 1: 10 epochs, batch 4096, C = 0.5, constant LR)."""
+
+    epochs: PositiveFloat = Field(2.0, description="passes over the data (paper: 10; 2 keeps the demo within minutes)")
+    expected_batch_size: PositiveInt = Field(512, description="logical (Poisson) batch; paper: 4096")
+    physical_batch_size: PositiveInt = Field(64, description="micro-batch that fits in memory")
+    learning_rate: PositiveFloat = Field(0.004, description="constant, Adam")
+    max_grad_norm: PositiveFloat = Field(0.5, description="per-example clipping bound C")
+    noise_multiplier: PositiveFloat | None = Field(
+        None, description="null = calibrated to the budget (parameters.yml: privacy)")
+    max_length: SequenceLength = Field(48, description="tokens incl. <bos>/<eos>; the loss divides by it")
+    lora_rank: PositiveInt = Field(8, description="LoRA rank r")
+    lora_alpha: PositiveInt = Field(16, description="LoRA scaling alpha")
+    lora_dropout: float = Field(0.0, ge=0, lt=1, description="dropout on the LoRA input")
+    target_modules: Annotated[tuple[str, ...], Field(min_length=1)] | None = Field(
+        None, strict=False, description="module names to adapt; null = the attention projections of the architecture")
+    world_size: PositiveInt = Field(1, description="> 1: that many processes (one per GPU; gloo on CPU)")
+    checkpoint_dir: str = Field("data/06_models/dp_checkpoints", min_length=1, description="release checkpoints")
+    checkpoint_every: PositiveInt = Field(10, description="steps between checkpoints")
+    resume: bool = Field(
+        True, description="resume an interrupted run under its already-charged release and reuse a finished one "
+                          "(post-processing, free); false = always a new release (charged again)")
+
+    def finetune(self, seed: int) -> DPFineTuneConfig:
+        """The trainer's settings for a run seeded with ``seed`` (every field passed: the
+        trainer's own defaults are not the pipeline's)."""
+        return DPFineTuneConfig(
+            expected_batch_size=self.expected_batch_size,
+            physical_batch_size=self.physical_batch_size,
+            learning_rate=self.learning_rate,
+            max_grad_norm=self.max_grad_norm,
+            max_length=self.max_length,
+            lora_rank=self.lora_rank,
+            lora_alpha=self.lora_alpha,
+            lora_dropout=self.lora_dropout,
+            target_modules=None if self.target_modules is None else list(self.target_modules),
+            seed=seed,
+            dp=True,
+            checkpoint_every=self.checkpoint_every,
+        )
+
+
+class SamplingParameters(Parameters):
+    """``dp_generation.sampling``: M unconditional samples (nucleus sampling, paper: top_p 0.95,
+    temperature 1.0, M = 1,000,000). ~800 new tokens/s per CPU core for the embedded model."""
+
+    num_samples: PositiveInt = Field(4000, description="M; paper: 1,000,000 (conf/paper)")
+    batch_size: PositiveInt = Field(500, description="generations per forward pass")
+    max_new_tokens: PositiveInt = Field(40, description="tokens generated after <bos> at most")
+    top_p: Probability = Field(0.95, description="nucleus mass")
+    temperature: PositiveFloat = Field(1.0, description="softmax temperature")
+
+    def config(self, seed: int) -> SamplingConfig:
+        return SamplingConfig(num_samples=self.num_samples, batch_size=self.batch_size,
+                              max_new_tokens=self.max_new_tokens, top_p=self.top_p,
+                              temperature=self.temperature, seed=seed)
+
+
+class DPGenerationParameters(Parameters):
+    """``params:dp_generation`` (paper, Algorithm 1): public pre-training, DP-LoRA fine-tuning,
+    unconditional sampling, and the canaries of the memorisation audit."""
+
+    base_model: ModelName | None = Field(
+        None, description="any Hugging Face causal-LM id or local path (e.g. meta-llama/Llama-2-7b-hf: GPU and "
+                          "network); null = the embedded byte-level BPE tokenizer and small GPT-2 trained on "
+                          "`public_instructions` only")
+    device: Device = Field("auto", description="auto (CUDA when present) | cpu | mps | cuda | cuda:<n>")
+    # Sections default to their own defaults (one shared instance each: the models are frozen).
+    public_pretraining: PretrainingParameters = Field(
+        PretrainingParameters(), description="the embedded model; unused when base_model is set")
+    training: TrainingParameters = Field(TrainingParameters(), description="DP-LoRA fine-tuning")
+    sampling: SamplingParameters = Field(SamplingParameters(), description="unconditional sampling")
+    canaries: CanaryParameters = Field(CanaryParameters(), description="the memorisation audit's canaries")
+
+    @model_validator(mode="after")
+    def _fits_the_embedded_model(self) -> DPGenerationParameters:
+        """The embedded GPT-2 has ``public_pretraining.max_length`` positions: longer training
+        sequences or samples would fail mid-run (after the privacy charge, for training)."""
+        if self.base_model is not None:
+            return self
+        positions = self.public_pretraining.max_length
+        if self.training.max_length > positions:
+            raise ValueError(
+                f"`{ROOT}.training.max_length` ({self.training.max_length}) exceeds the embedded model's "
+                f"`{ROOT}.public_pretraining.max_length` ({positions})"
+            )
+        if 1 + self.sampling.max_new_tokens > positions:
+            raise ValueError(
+                f"`{ROOT}.sampling.max_new_tokens` ({self.sampling.max_new_tokens}) plus <bos> exceeds the "
+                f"embedded model's `{ROOT}.public_pretraining.max_length` ({positions})"
+            )
+        return self
+
+    def resolve(self, seed: int) -> GenerationConfig:
+        """The run's settings once its seed (``params:seed``) is known."""
+        return GenerationConfig(
+            base_model=self.base_model,
+            device=self.device,
+            pretraining=self.public_pretraining,
+            finetune=self.training.finetune(seed),
+            epochs=float(self.training.epochs),
+            noise_multiplier=self.training.noise_multiplier,
+            world_size=self.training.world_size,
+            checkpoint_dir=self.training.checkpoint_dir,
+            resume=self.training.resume,
+            sampling=self.sampling.config(seed),
+            canaries=self.canaries,
+        )
+
+
 @dataclass(frozen=True)
 class GenerationConfig:
+    """What the DP training release, the control trainer and sampling run with: the validated
+    parameters with the run's seed applied (built by :meth:`DPGenerationParameters.resolve`)."""
+
     base_model: str | None
     device: str
-    pretraining: PretrainingConfig
+    pretraining: PretrainingParameters
     finetune: DPFineTuneConfig
     epochs: float
     noise_multiplier: float | None
@@ -67,58 +197,4 @@ class GenerationConfig:
     checkpoint_dir: str
     resume: bool
     sampling: SamplingConfig
-    canaries: CanaryConfig
-
-    @classmethod
-    def parse(cls, params: Mapping[str, Any], seed: int) -> GenerationConfig:
-        if not isinstance(params, Mapping):
-            raise InvalidInputError(f"parameter `{ROOT}` must be a mapping")
-        _take(dict(params), ROOT, {"base_model", "device", "public_pretraining", "training", "sampling", "canaries"})
-        base_model = params.get("base_model")
-        if base_model is not None and (not isinstance(base_model, str) or not base_model.strip()):
-            raise InvalidInputError(f"parameter `{ROOT}.base_model` must be null or a model id/path, got {base_model!r}")
-        device = params.get("device", "auto")
-        if not isinstance(device, str) or not (device in ("auto", "cpu") or device.startswith("cuda")):
-            raise InvalidInputError(f"parameter `{ROOT}.device` must be auto, cpu or cuda[:n], got {device!r}")
-
-        pre = _section(params, "public_pretraining")
-        names = {f.name for f in fields(PretrainingConfig)}
-        _take(pre, f"{ROOT}.public_pretraining", names)
-        for name in names:
-            if name in pre:
-                _positive(pre[name], f"{ROOT}.public_pretraining.{name}", integer=name != "learning_rate")
-        pretraining = PretrainingConfig(**pre)
-        pretraining.model  # validates n_embd vs n_head
-
-        tr = _section(params, "training")
-        _take(tr, f"{ROOT}.training", {
-            "epochs", "expected_batch_size", "physical_batch_size", "learning_rate", "max_grad_norm",
-            "noise_multiplier", "max_length", "lora_rank", "lora_alpha", "lora_dropout", "target_modules",
-            "world_size", "checkpoint_dir", "checkpoint_every", "resume",
-        })
-        epochs = _positive(tr.pop("epochs", 4), f"{ROOT}.training.epochs")
-        noise_multiplier = tr.pop("noise_multiplier", None)
-        if noise_multiplier is not None:
-            _positive(noise_multiplier, f"{ROOT}.training.noise_multiplier")
-        world_size = _positive(tr.pop("world_size", 1), f"{ROOT}.training.world_size", integer=True)
-        checkpoint_dir = tr.pop("checkpoint_dir", "data/06_models/dp_checkpoints")
-        if not isinstance(checkpoint_dir, str) or not checkpoint_dir:
-            raise InvalidInputError(f"parameter `{ROOT}.training.checkpoint_dir` must be a path, got {checkpoint_dir!r}")
-        resume = tr.pop("resume", True)
-        if not isinstance(resume, bool):
-            raise InvalidInputError(f"parameter `{ROOT}.training.resume` must be true or false, got {resume!r}")
-        targets = tr.get("target_modules")
-        if targets is not None and (not isinstance(targets, list) or not all(isinstance(t, str) for t in targets)):
-            raise InvalidInputError(f"parameter `{ROOT}.training.target_modules` must be null or a list of names")
-        finetune = DPFineTuneConfig(seed=seed, **tr)
-
-        sa = _section(params, "sampling")
-        _take(sa, f"{ROOT}.sampling", {"num_samples", "batch_size", "max_new_tokens", "top_p", "temperature"})
-        for name in ("num_samples", "batch_size", "max_new_tokens"):
-            if name in sa:
-                _positive(sa[name], f"{ROOT}.sampling.{name}", integer=True)
-        sampling = SamplingConfig(seed=seed, **{"num_samples": 4000, **sa})
-        canaries = CanaryConfig.parse(params.get("canaries"), f"{ROOT}.canaries")
-        return cls(base_model=base_model, device=device, pretraining=pretraining, finetune=finetune,
-                   epochs=float(epochs), noise_multiplier=noise_multiplier, world_size=int(world_size),
-                   checkpoint_dir=checkpoint_dir, resume=resume, sampling=sampling, canaries=canaries)
+    canaries: CanaryParameters

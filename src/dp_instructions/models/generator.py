@@ -14,7 +14,14 @@ from dataclasses import asdict, dataclass
 
 import torch
 from tqdm.auto import tqdm
-from transformers import AutoModelForCausalLM, AutoTokenizer, GPT2Config, GPT2LMHeadModel, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    GPT2Config,
+    GPT2LMHeadModel,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.device import autocast_dtype, pick_device
@@ -25,10 +32,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SmallGPT2Config:
-    n_embd: int = 192
-    n_layer: int = 4
-    n_head: int = 4
-    max_length: int = 64
+    """The embedded GPT-2's shape (the pipeline's values: ``dp_generation.public_pretraining``)."""
+
+    n_embd: int
+    n_layer: int
+    n_head: int
+    max_length: int
 
     def __post_init__(self) -> None:
         if self.n_embd % self.n_head:

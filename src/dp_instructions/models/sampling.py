@@ -8,8 +8,16 @@ from dataclasses import dataclass
 
 import polars as pl
 import torch
+import transformers
 from tqdm.auto import tqdm
-from transformers import PreTrainedModel, PreTrainedTokenizerBase
+from transformers import (
+    LogitsProcessor,
+    LogitsProcessorList,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+    TemperatureLogitsWarper,
+    TopPLogitsWarper,
+)
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.device import autocast_dtype
@@ -19,35 +27,88 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SamplingConfig:
+    """How to sample: built from ``dp_generation.sampling`` and the run's seed
+    (:meth:`~dp_instructions.models.config.SamplingParameters.config`) or by the canary audit.
+    ``top_p`` and ``temperature`` default to the paper's nucleus settings."""
+
     num_samples: int
-    batch_size: int = 256
-    max_new_tokens: int = 64
+    batch_size: int
+    max_new_tokens: int
     top_p: float = 0.95
     temperature: float = 1.0
     seed: int = 0
 
     def __post_init__(self) -> None:
-        p = "dp_generation.sampling"
-        if self.num_samples < 1:
-            raise InvalidInputError(f"parameter `{p}.num_samples` must be >= 1, got {self.num_samples}")
-        if self.batch_size < 1:
-            raise InvalidInputError(f"parameter `{p}.batch_size` must be >= 1, got {self.batch_size}")
+        # The parameter models reject these first; this guards direct callers (a zero batch
+        # would loop forever).
+        for name in ("num_samples", "batch_size", "max_new_tokens"):
+            if getattr(self, name) < 1:
+                raise InvalidInputError(f"sampling `{name}` must be >= 1, got {getattr(self, name)}")
         if not 0 < self.top_p <= 1:
-            raise InvalidInputError(f"parameter `{p}.top_p` must be in (0, 1], got {self.top_p}")
+            raise InvalidInputError(f"sampling `top_p` must be in (0, 1], got {self.top_p}")
         if self.temperature <= 0:
-            raise InvalidInputError(f"parameter `{p}.temperature` must be > 0, got {self.temperature}")
+            raise InvalidInputError(f"sampling `temperature` must be > 0, got {self.temperature}")
+
+
+class _DrawWith(LogitsProcessor):
+    """Draws each next token from the (already warped) distribution with ``generator``
+    and leaves only that token possible, so that greedy selection in ``generate`` takes it.
+
+    ``generate`` samples with torch's global generator; drawing here instead keeps a
+    node's sampling independent of, and invisible to, every other use of torch's RNG.
+    The draw is the one ``generate`` makes (softmax, then one multinomial draw per row).
+    """
+
+    def __init__(self, generator: torch.Generator):
+        self.generator = generator
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.Tensor) -> torch.Tensor:
+        probs = torch.nn.functional.softmax(scores, dim=-1)
+        chosen = torch.multinomial(probs, num_samples=1, generator=self.generator)
+        return torch.full_like(scores, -float("inf")).scatter_(1, chosen, 0.0)
+
+
+def nucleus_processors(config: SamplingConfig, generator: torch.Generator) -> LogitsProcessorList:
+    """Temperature, then top-p (the order ``generate`` applies them in), then the draw."""
+    processors = LogitsProcessorList()
+    if config.temperature != 1.0:
+        processors.append(TemperatureLogitsWarper(config.temperature))
+    if config.top_p < 1.0:
+        processors.append(TopPLogitsWarper(top_p=config.top_p))
+    processors.append(_DrawWith(generator))
+    return processors
+
+
+def generated_lengths(generated: torch.Tensor, eos_token_id: int) -> torch.Tensor:
+    """Tokens each row generated: up to and including its first EOS, or all of them.
+    Whatever fills a row after its EOS is padding, even where the pad id is the EOS id
+    (hub tokenizers), so "not pad" would miss every EOS."""
+    is_eos = generated == eos_token_id
+    first_eos = is_eos.int().argmax(dim=1)
+    return torch.where(is_eos.any(dim=1), first_eos + 1, generated.size(1))
 
 
 @torch.no_grad()
 def sample_instructions(
     model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, config: SamplingConfig
 ) -> tuple[list[str], dict[str, float]]:
-    """`num_samples` raw generations from a lone BOS token (nucleus sampling, KV cache)."""
+    """`num_samples` raw generations from a lone BOS token (nucleus sampling, KV cache),
+    drawn with a generator seeded by ``config.seed``: the same seed gives the same samples,
+    and torch's global RNG is neither read nor changed."""
     device = next(model.parameters()).device
     model.eval()
-    torch.manual_seed(config.seed)
-    if device.type == "cuda":
-        torch.cuda.manual_seed_all(config.seed)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    # The model's own generation config (a hub model's temperature, top_p, ...) does not
+    # apply: the samples depend on `config` alone.
+    generation = transformers.GenerationConfig(
+        do_sample=False,
+        max_new_tokens=config.max_new_tokens,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        use_cache=True,
+    )
+    processors = nucleus_processors(config, generator)
     amp = autocast_dtype(device)
     texts: list[str] = []
     new_tokens = 0
@@ -60,17 +121,11 @@ def sample_instructions(
                 out = model.generate(
                     input_ids=prompt,
                     attention_mask=torch.ones_like(prompt),
-                    do_sample=True,
-                    top_p=config.top_p,
-                    top_k=0,
-                    temperature=config.temperature,
-                    max_new_tokens=config.max_new_tokens,
-                    eos_token_id=tokenizer.eos_token_id,
-                    pad_token_id=tokenizer.pad_token_id,
-                    use_cache=True,
+                    generation_config=generation,
+                    logits_processor=processors,
                 )
             generated = out[:, 1:]
-            new_tokens += int((generated != tokenizer.pad_token_id).sum())
+            new_tokens += int(generated_lengths(generated, tokenizer.eos_token_id).sum())
             texts.extend(tokenizer.batch_decode(generated, skip_special_tokens=True))
             bar.update(n)
     seconds = time.perf_counter() - start

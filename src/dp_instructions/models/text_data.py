@@ -7,18 +7,26 @@ from collections.abc import Sequence
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from dp_instructions.exceptions import InvalidInputError
+
 
 def encode_instructions(
     tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """(input_ids, attention_mask), each `len(texts) x max_length`: `<bos> text <eos>`,
-    truncated to `max_length` (the EOS is dropped for over-long texts) and right-padded."""
+    """(input_ids, attention_mask), each `len(texts) x max_length`, right-padded.
+
+    A text that fits is `<bos> text <eos>`. A longer one is cut to `<bos>` and its first
+    `max_length - 1` tokens, WITHOUT `<eos>`: the model must not learn that a truncated
+    instruction is finished (and then end its samples mid-sentence)."""
+    if max_length < 3:
+        raise InvalidInputError(f"`max_length` must leave room for <bos>, a token and <eos>, got {max_length}")
     bos, eos, pad = tokenizer.bos_token_id, tokenizer.eos_token_id, tokenizer.pad_token_id
-    encoded = tokenizer(list(texts), add_special_tokens=False, truncation=True, max_length=max_length - 2)["input_ids"]
+    # One token more than fits with <eos> tells an over-long text from one that fits exactly.
+    encoded = tokenizer(list(texts), add_special_tokens=False, truncation=True, max_length=max_length - 1)["input_ids"]
     ids = torch.full((len(encoded), max_length), pad, dtype=torch.long)
     mask = torch.zeros((len(encoded), max_length), dtype=torch.long)
     for row, tokens in enumerate(encoded):
-        seq = [bos, *tokens, eos][:max_length]
+        seq = [bos, *tokens] if len(tokens) > max_length - 2 else [bos, *tokens, eos]
         ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
         mask[row, : len(seq)] = 1
     return ids, mask

@@ -17,7 +17,7 @@ BOS_EOS = "<|endoftext|>"
 PAD = "<|pad|>"
 
 
-def train_bpe_tokenizer(texts: Iterable[str], vocab_size: int = 4096, min_frequency: int = 2) -> PreTrainedTokenizerFast:
+def train_bpe_tokenizer(texts: Iterable[str], vocab_size: int, min_frequency: int = 2) -> PreTrainedTokenizerFast:
     """Train on `texts` (public!) and wrap as a transformers fast tokenizer whose BOS and
     EOS are `<|endoftext|>` and whose padding token is `<|pad|>`."""
     if vocab_size < 300:

@@ -12,6 +12,7 @@ from kedro.runner import SequentialRunner
 from dp_instructions.demo.corpus import generate_public_instructions
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
 from dp_instructions.models.canaries import CANARY_SCHEMA
+from dp_instructions.models.config import DPGenerationParameters
 from dp_instructions.pipelines.dp_generation import create_pipeline
 from dp_instructions.privacy import PrivacyLedger, fingerprint_texts
 from tests.kedro_session import latest_version, project_copy, run_pipeline
@@ -37,7 +38,7 @@ def test_sliced_run_releases_a_generator_and_samples(tmp_path):
         "public_instructions": MemoryDataset(generate_public_instructions(120, seed=0), copy_mode="assign"),
         "instructions_train": MemoryDataset(train, copy_mode="assign"),
         "privacy_ledger": PrivacyLedgerDataset(str(tmp_path / "ledger.jsonl")),
-        "params:dp_generation": MemoryDataset(params),
+        "params:dp_generation": MemoryDataset(DPGenerationParameters.model_validate(params)),
         "params:privacy": MemoryDataset(PRIVACY),
         "params:seed": MemoryDataset(1),
     })
