@@ -10,7 +10,7 @@ from typing import Any
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.canaries import CanaryConfig
-from dp_instructions.models.dp_finetune import DPFineTuneConfig
+from dp_instructions.models.dp_training.loop import DPFineTuneConfig
 from dp_instructions.models.generator import SmallGPT2Config
 from dp_instructions.models.sampling import SamplingConfig
 

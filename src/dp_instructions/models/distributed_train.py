@@ -227,7 +227,7 @@ def _identity(args: argparse.Namespace, plan: dict[str, Any]) -> str:
 
 
 def _config(args: argparse.Namespace):
-    from dp_instructions.models.dp_finetune import DPFineTuneConfig
+    from dp_instructions.models.dp_training.loop import DPFineTuneConfig
 
     return DPFineTuneConfig(
         expected_batch_size=args.expected_batch_size, physical_batch_size=args.physical_batch_size,
@@ -252,7 +252,7 @@ def _save(args: argparse.Namespace, model: Any, tokenizer: Any, hub_id: str | No
 
 
 def _run_torchrun(args: argparse.Namespace) -> dict[str, Any] | None:
-    from dp_instructions.models.dp_finetune import train_lora_distributed
+    from dp_instructions.models.dp_training.loop import train_lora_distributed
     from dp_instructions.privacy.noise import NoiseSource
 
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
@@ -292,7 +292,7 @@ def _run_torchrun(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def _run_local(args: argparse.Namespace) -> dict[str, Any]:
-    from dp_instructions.models.distributed import train_lora_multiprocess
+    from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess
     from dp_instructions.privacy.noise import NoiseSource
 
     device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())

@@ -22,11 +22,12 @@ from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.config import GenerationConfig
 from dp_instructions.models.device import pick_device
-from dp_instructions.models.distributed import train_lora_multiprocess
-from dp_instructions.models.dp_finetune import DPFineTuneConfig, TrainingResult, lora_targets, train_lora
-from dp_instructions.models.dp_plan import DPTrainingPlan, plan_dp_training
+from dp_instructions.models.dp_training.loop import DPFineTuneConfig, TrainingResult, train_lora
+from dp_instructions.models.dp_training.lora import lora_targets
+from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess
+from dp_instructions.models.dp_training.plan import DPTrainingPlan, plan_dp_training
+from dp_instructions.models.dp_training.release import ReleaseCheckpoints, ReleaseState, training_identity
 from dp_instructions.models.generator import load_hub_model
-from dp_instructions.models.release import ReleaseCheckpoints, ReleaseState, training_identity
 from dp_instructions.privacy.accounting import dpsgd_schedule
 from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
