@@ -1,7 +1,8 @@
 """DP-LoRA fine-tuning (paper, Algorithm 1), one concept per module, as Opacus does:
 
 * :mod:`.plan`: sampling rate, steps and the calibrated noise multiplier of a release;
-* :mod:`.release`: ties a run to its ledger release, so that it resumes without a second charge;
+* :mod:`.release`: plan, charge the ledger, resume under the same release (the one
+  implementation behind the Kedro node and the ``torchrun`` entry point);
 * :mod:`.loop`: the training loop (:func:`~.loop.train_lora`,
   :func:`~.loop.train_lora_distributed`) with its configuration and result;
 * :mod:`.optimizers`: Gaussian noise from the project's noise source and the DP optimizers;

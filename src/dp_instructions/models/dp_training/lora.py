@@ -29,8 +29,19 @@ LORA_TARGETS: dict[str, list[str]] = {
 
 
 def lora_targets(model: PreTrainedModel, override: list[str] | None) -> list[str]:
-    """`override` when given, else the attention projections of the model's architecture."""
+    """`override` when given, else the attention projections of the model's architecture.
+
+    An override must name modules the model has (peft's rule: the full name, or its
+    last dotted parts): peft would only find out when attaching the adapters, after the
+    release was charged."""
     if override:
+        names = [name for name, _ in model.named_modules()]
+        missing = [t for t in override if not any(n == t or n.endswith(f".{t}") for n in names)]
+        if missing:
+            raise InvalidInputError(
+                f"LoRA target module(s) {missing} (`dp_generation.training.target_modules`, --target-modules) "
+                f"match no module of the {getattr(model.config, 'model_type', '?')!r} base model"
+            )
         return list(override)
     model_type = getattr(model.config, "model_type", "")
     if model_type not in LORA_TARGETS:
