@@ -73,7 +73,7 @@ def save(
 ) -> None:
     """Checkpoint the run after `step` steps. Every rank takes part (the samplers' states
     are gathered); only rank 0 touches the disk."""
-    samplers = group.gather(None if sampler.secure else sampler.generator.get_state())
+    samplers = group.gather(None if sampler.generator is None else sampler.generator.get_state())
     if group.rank != 0:
         return
     write(path, {
@@ -125,7 +125,7 @@ def restore(
     accountant.load_state_dict({"history": [tuple(h) for h in history], "mechanism": state["accountant"]["mechanism"]})
     start_step = int(state["step"])
     samplers = state.get("samplers")
-    if not sampler.secure:
+    if sampler.generator is not None:
         if state.get("world_size") == world and samplers and samplers[rank] is not None:
             sampler.generator.set_state(samplers[rank])
         else:
