@@ -3,7 +3,7 @@
     python tests/benchmarks/bench_dp_training.py [--quick] [--threads 2]
     python tests/benchmarks/bench_dp_training.py --device cuda --model-size 100m
 
-Both arms run :func:`dp_instructions.models.dp_finetune.train_lora` on the same model,
+Both arms run :func:`dp_instructions.models.dp_training.loop.train_lora` on the same model,
 data, expected batch and micro-batch (``--batch``): the only difference is
 ``config.dp``. Three arms:
 
@@ -49,7 +49,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from dp_instructions.models.dp_finetune import DPFineTuneConfig, train_lora  # noqa: E402
+from dp_instructions.models.dp_training.loop import DPFineTuneConfig, train_lora  # noqa: E402
 from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2  # noqa: E402
 from dp_instructions.models.sampling import SamplingConfig, sample_instructions  # noqa: E402
 from dp_instructions.models.tokenizer import train_bpe_tokenizer  # noqa: E402

@@ -1,7 +1,7 @@
 import polars as pl
 import pytest
 
-from dp_instructions.cleansing.pii import CATEGORIES, RegexDetector, load_detectors, pii_prevalence
+from dp_instructions.cleansing.pii import CATEGORIES, load_detectors, pii_prevalence
 from dp_instructions.exceptions import InvalidInputError
 
 TEXTS = pl.Series(

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from dp_instructions.exceptions import InvalidInputError, PrivacyBudgetExceededError
-from dp_instructions.models import dp_finetune
 from dp_instructions.models.artifact import BaseModel
 from dp_instructions.models.config import DPGenerationParameters, GenerationConfig
+from dp_instructions.models.dp_training import checkpoint
 from dp_instructions.models.train_generator import STAGE, train_dp_generator
 from dp_instructions.privacy import PrivacyLedger, SubsampledGaussian, compose_epsilon, fingerprint_texts
 from tests.models.conftest import corpus
@@ -57,7 +57,7 @@ def test_interrupted_run_resumes_under_the_same_release(tmp_path, data, tiny_tok
         return BaseModel(model=build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2,
                                                                                  max_length=24), seed=0))
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
-    real_save = dp_finetune._save_checkpoint
+    real_save = checkpoint.write
     calls = {"n": 0}
 
     def save_then_die(*args, **kwargs):
@@ -66,11 +66,11 @@ def test_interrupted_run_resumes_under_the_same_release(tmp_path, data, tiny_tok
         if calls["n"] == 3:  # checkpoint_every=1: dies right after checkpointing step 3
             raise KeyboardInterrupt("simulated interruption")
 
-    monkeypatch.setattr(dp_finetune, "_save_checkpoint", save_then_die)
+    monkeypatch.setattr(checkpoint, "write", save_then_die)
     with pytest.raises(KeyboardInterrupt):
         train_dp_generator(fresh_base(), tiny_tokenizer, data, data, ledger, config(tmp_path), PRIVACY)
     assert len(ledger.records()) == 1
-    monkeypatch.setattr(dp_finetune, "_save_checkpoint", real_save)
+    monkeypatch.setattr(checkpoint, "write", real_save)
 
     artifact, report = train_dp_generator(fresh_base(), tiny_tokenizer, data, data, ledger, config(tmp_path), PRIVACY)
     assert len(ledger.records()) == 1, "resuming must not charge the release again"

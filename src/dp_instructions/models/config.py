@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from dp_instructions.models.canaries import CanaryParameters
-from dp_instructions.models.dp_finetune import DPFineTuneConfig
+from dp_instructions.models.dp_training.loop import DPFineTuneConfig
 from dp_instructions.models.generator import SmallGPT2Config
 from dp_instructions.models.sampling import SamplingConfig
 from dp_instructions.parameters import (

@@ -7,8 +7,8 @@ starts itself). For a multi-GPU node, or several nodes, run this module under
     torchrun --standalone --nproc_per_node=8 -m dp_instructions.models.distributed_train \\
         --base-model meta-llama/Llama-3.2-1B \\
         --data data/03_primary/instructions_train/<version>/instructions_train.parquet \\
-        --epsilon 6 --epochs 10 --expected-batch-size 4096 --physical-batch-size 32 \\
-        --ledger data/09_privacy/privacy_ledger.jsonl \\
+        --epsilon 6 --histogram-noise 10 --epochs 10 --expected-batch-size 4096 --physical-batch-size 32 \\
+        --ledger data/09_privacy/privacy_ledger.jsonl --checkpoint-dir data/06_models/dp_checkpoints_torchrun \\
         --output data/06_models/dp_generator_torchrun
 
 Several nodes: the same command on each node with ``--nnodes=2 --node_rank=<i>
@@ -24,19 +24,22 @@ is one Poisson sample at rate ``q`` and the privacy analysis is that of a single
 ``--physical-batch-size`` is per process (memory), ``--expected-batch-size`` is global
 (privacy). Rank 0 alone adds the Gaussian noise (from ``os.urandom``; ``--noise-seed``
 makes it reproducible and NOT private), clipped sums are all-reduced, every replica
-applies the same update. Rank 0 writes the checkpoint (``--checkpoint``; resume by
-running the same command again) and the output.
+applies the same update. Rank 0 writes the checkpoints and the output.
 
-Privacy: ``--epsilon`` alone calibrates the noise multiplier with the PRV accountant
-(``--histogram-noise`` reserves room for the later DP histogram, paper Algorithm 2);
-``--noise-multiplier`` fixes it and reports epsilon instead. ``--ledger`` charges the
-release to the project's privacy ledger *before* training, and refuses to train if the
-dataset's budget (``--epsilon``) would be overspent: use it for anything that leaves the
-machine; re-running the same command to resume a checkpoint does not charge again. The
-output directory is a generator artefact (``metadata.json``, ``adapter/``, ``tokenizer/``
-and, for a base model given as a local directory, ``base/``) that
-:func:`dp_instructions.models.artifact.load_generator` reads; ``metadata.json`` holds the
-plan, the accountant's history and epsilon.
+Privacy: this is a thin command line over the same release code as the Kedro node
+(:func:`dp_instructions.models.dp_training.release.prepare_release`), run by rank 0
+after every rank has loaded the data and the model: the release is planned against the
+dataset's budget (``--epsilon``, ``--delta``) and everything ``--ledger`` already holds
+on the same data (by content fingerprint), reserving room for the later DP histogram
+(``--histogram-noise``); ``--noise-multiplier`` fixes the noise instead of calibrating
+and is refused if that composition would overspend. The ledger is charged before
+training with the node's record shape (stage ``dp_generation.train_dp_generator
+(torchrun)``). With ``--checkpoint-dir``, re-running the same command resumes an
+interrupted run, or replays a finished one, under the release already charged
+(``--no-resume`` charges a new release instead). The output directory is a generator
+artefact (``metadata.json``, ``adapter/``, ``tokenizer/`` and, for a base model given as a
+local directory, ``base/``) that :func:`dp_instructions.models.artifact.load_generator`
+reads; ``metadata.json`` holds what the node's does, plus the training result.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +61,8 @@ import torch.distributed as dist
 from dp_instructions.exceptions import DPInstructionsError, InvalidInputError
 
 log = logging.getLogger("dp_instructions.models.distributed_train")
+
+STAGE = "dp_generation.train_dp_generator (torchrun)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,15 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--text-column", default="text", help="column holding the instructions (default: text)")
     data.add_argument("--output", required=True, type=Path, help="directory for the generator artefact")
     privacy = parser.add_argument_group("privacy")
-    privacy.add_argument("--epsilon", type=float,
-                         help="budget epsilon (calibrates the noise unless --noise-multiplier)")
+    privacy.add_argument("--epsilon", type=float, required=True, help="the dataset's privacy budget epsilon")
     privacy.add_argument("--delta", type=float, help="delta (default: the largest 5e-k below 1/(10 N))")
     privacy.add_argument("--noise-multiplier", type=float,
-                         help="fix the DP-SGD noise multiplier instead of calibrating")
+                         help="fix the DP-SGD noise multiplier instead of calibrating it to the budget")
     privacy.add_argument("--histogram-noise", type=float,
-                         help="noise multiplier of the later DP histogram to reserve budget for when calibrating")
+                         help="noise multiplier of the later DP histogram to reserve budget for")
     privacy.add_argument("--noise-seed", type=int, help="fixed noise seed: reproducible and NOT private")
-    privacy.add_argument("--ledger", type=Path, help="privacy ledger to charge before training (needs --epsilon)")
+    privacy.add_argument("--ledger", type=Path, required=True, help="privacy ledger to charge before training")
     train = parser.add_argument_group("training")
     train.add_argument("--epochs", type=float, default=10.0)
     train.add_argument("--expected-batch-size", type=int, default=4096, help="global expected Poisson batch")
@@ -91,9 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--max-length", type=int, default=64)
     train.add_argument("--lora-rank", type=int, default=8)
     train.add_argument("--lora-alpha", type=int, default=16)
+    train.add_argument("--lora-dropout", type=float, default=0.0)
+    train.add_argument("--target-modules", nargs="+",
+                       help="LoRA target modules (default: the attention projections of the architecture)")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--checkpoint", type=Path, help="checkpoint file (resumes when it exists)")
+    train.add_argument("--checkpoint-dir", type=Path,
+                       help="checkpoints and release state (re-running the same command resumes)")
     train.add_argument("--checkpoint-every", type=int, default=10)
+    train.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
+                       help="continue the release of an earlier run of the same command (default: yes)")
     run = parser.add_argument_group("processes")
     run.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     run.add_argument("--backend", choices=["nccl", "gloo"], help="default: nccl on cuda, gloo on cpu")
@@ -103,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def read_texts(path: Path, column: str) -> list[str]:
     """The instructions in `column` of a parquet / JSON-lines / CSV file, or the lines of a text file."""
+    texts = _read_texts(path, column)
+    if not texts:
+        raise InvalidInputError(f"--data {path} holds no instructions: nothing to fine-tune on")
+    return texts
+
+
+def _read_texts(path: Path, column: str) -> list[str]:
     import polars as pl
 
     if not path.exists():
@@ -122,15 +140,23 @@ def read_texts(path: Path, column: str) -> list[str]:
     return series.cast(pl.Utf8).to_list()
 
 
-def _load_model(args: argparse.Namespace, device: torch.device) -> tuple[Any, Any, str | None]:
-    """(model, tokenizer, base hub id or path; None when the weights must travel with the output)."""
+@dataclass
+class _Loaded:
+    """The base model, its tokenizer, and what identifies the base in the release."""
+
+    model: Any
+    tokenizer: Any
+    base: Any  # artifact.BaseModel: hub id, or the weights (saved with the output)
+    base_id: str
+
+
+def _load_model(args: argparse.Namespace, device: torch.device) -> _Loaded:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from dp_instructions.models import artifact
+    from dp_instructions.models.dp_training.release import base_identity
 
     spec = args.base_model
-    # A local directory may move or change: the artefact then carries the base weights.
-    hub_id: str | None = None if Path(spec).is_dir() else spec
     if (Path(spec) / artifact.METADATA).exists():  # a Kedro base-model version directory
         base = artifact.load_base_model(Path(spec))
         hub_id = base.hub_id
@@ -142,117 +168,82 @@ def _load_model(args: argparse.Namespace, device: torch.device) -> tuple[Any, An
                 "(the Kedro `public_tokenizer` version directory)"
             )
     else:
+        # A local directory may move or change: the artefact then carries the base weights.
+        hub_id = None if Path(spec).is_dir() else spec
         try:
             # float32: the LoRA weights and Adam state live in the base layers' dtype.
             model = AutoModelForCausalLM.from_pretrained(spec, dtype=torch.float32)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise InvalidInputError(f"--base-model {spec!r} cannot be loaded: {exc}") from exc
+        base = (artifact.BaseModel(model=None, hub_id=hub_id, metadata={"source": "hub"}) if hub_id is not None
+                else artifact.BaseModel(model=model, metadata={"source": f"local directory {spec}"}))
     tokenizer_spec = args.tokenizer or hub_id or spec
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_spec))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise InvalidInputError(f"--tokenizer {tokenizer_spec!r} cannot be loaded: {exc}") from exc
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if tokenizer.bos_token is None:
         tokenizer.bos_token = tokenizer.eos_token
-    return model.to(device), tokenizer, hub_id
-
-
-def plan_privacy(args: argparse.Namespace, n: int) -> dict[str, Any]:
-    """Sampling rate, steps, noise multiplier, delta and the DP-SGD epsilon of the run."""
-    from dp_instructions.privacy import Budget, SubsampledGaussian, calibrate_sgd_noise, compose_epsilon, dpsgd_schedule
-
-    if args.epsilon is None and args.noise_multiplier is None:
-        raise InvalidInputError("give --epsilon (to calibrate the noise) or --noise-multiplier")
-    if args.ledger is not None and args.epsilon is None:
-        raise InvalidInputError("--ledger charges against the dataset's budget: give --epsilon too")
-    schedule = dpsgd_schedule(n, args.expected_batch_size, args.epochs)
-    budget = Budget.for_dataset(args.epsilon if args.epsilon is not None else 1.0, n, args.delta)
-    sigma = args.noise_multiplier
-    if sigma is None:
-        sigma = calibrate_sgd_noise(args.epsilon, budget.delta, schedule.sampling_rate, schedule.steps,
-                                    args.histogram_noise)
-    mechanism = SubsampledGaussian(sigma, schedule.sampling_rate, schedule.steps)
-    return {
-        "dataset_size": n, "sampling_rate": schedule.sampling_rate, "steps": schedule.steps,
-        "noise_multiplier": float(sigma), "delta": budget.delta, "budget_epsilon": args.epsilon,
-        "epsilon": compose_epsilon([mechanism], budget.delta), "mechanism": mechanism.to_dict(),
-    }
-
-
-def _charge(args: argparse.Namespace, plan: dict[str, Any], texts: Sequence[str], noise: Any,
-            identity: str) -> str | None:
-    """Charge the ledger (rank 0, before any noise is drawn). Returns the release id.
-
-    Re-running the same command to resume from ``--checkpoint`` continues the release
-    already charged (same plan, same data), so it is not charged again: a sidecar next to
-    the checkpoint remembers the release, and the ledger must still hold it.
-    """
-    from dp_instructions.privacy import Budget, PrivacyLedger, SubsampledGaussian, fingerprint_texts
-
-    if args.ledger is None:
-        return None
-    ledger = PrivacyLedger(args.ledger)
-    fingerprint = fingerprint_texts(texts)
-    sidecar = args.checkpoint.with_name(args.checkpoint.name + ".release.json") if args.checkpoint else None
-    if sidecar is not None and sidecar.exists():
-        previous = json.loads(sidecar.read_text(encoding="utf-8"))
-        if previous.get("identity") == identity and any(
-            r.release_id == previous.get("release_id") and r.fingerprint == fingerprint for r in ledger.records()
-        ):
-            log.info("resuming release %s: already charged to %s", previous["release_id"], args.ledger)
-            return str(previous["release_id"])
-    record = ledger.charge(
-        stage="dp_generation.dp_finetune (torchrun)",
-        mechanisms=[SubsampledGaussian(plan["noise_multiplier"], plan["sampling_rate"], plan["steps"])],
-        fingerprint=fingerprint, dataset_size=len(texts),
-        budget=Budget(args.epsilon, plan["delta"]), noise=noise, dataset=str(args.data),
-        parameters={k: v for k, v in plan.items() if k != "mechanism"},
-    )
-    if sidecar is not None:
-        sidecar.parent.mkdir(parents=True, exist_ok=True)
-        sidecar.write_text(json.dumps({"identity": identity, "release_id": record.release_id}), encoding="utf-8")
-    return record.release_id
-
-
-def _identity(args: argparse.Namespace, plan: dict[str, Any]) -> str:
-    """What a checkpoint must match to be resumed: the privacy plan, the data, the base
-    model and the training configuration (world size excepted: a resume may use more or
-    fewer processes)."""
-    from dataclasses import asdict
-
-    return json.dumps({"plan": plan, "data": str(args.data.resolve()), "base_model": args.base_model,
-                       "config": asdict(_config(args))}, sort_keys=True, default=str)
+    # The identity digests the untrained weights; LoRA is injected into `model` later.
+    base_id = base_identity(base)
+    return _Loaded(model=model.to(device), tokenizer=tokenizer, base=base, base_id=base_id)
 
 
 def _config(args: argparse.Namespace):
-    from dp_instructions.models.dp_finetune import DPFineTuneConfig
+    from dp_instructions.models.dp_training.loop import DPFineTuneConfig
 
     return DPFineTuneConfig(
         expected_batch_size=args.expected_batch_size, physical_batch_size=args.physical_batch_size,
         learning_rate=args.learning_rate, max_grad_norm=args.max_grad_norm, max_length=args.max_length,
-        lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, seed=args.seed, checkpoint_every=args.checkpoint_every,
+        lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
+        target_modules=args.target_modules, seed=args.seed, dp=True, checkpoint_every=args.checkpoint_every,
     )
 
 
-def _save(args: argparse.Namespace, model: Any, tokenizer: Any, hub_id: str | None, plan: dict[str, Any],
-          result: Any, noise: Any, ledger_record: str | None) -> dict[str, Any]:
-    from dp_instructions.models import artifact
+def _checkpoints(args: argparse.Namespace):
+    from dp_instructions.models.dp_training.release import ReleaseCheckpoints
 
-    metadata = {
-        "base_hub_id": hub_id, "base_model": args.base_model, "trained_by": "dp_instructions.models.distributed_train",
-        "privacy": {**plan, "noise": noise.describe(), "ledger": str(args.ledger) if args.ledger else None,
-                    "ledger_record": ledger_record},
-        "training": result.to_dict(),
-    }
-    artifact.save_generator(artifact.GeneratorArtifact(model=model, tokenizer=tokenizer, metadata=metadata),
-                            args.output)
+    return ReleaseCheckpoints(args.checkpoint_dir) if args.checkpoint_dir is not None else None
+
+
+def _prepare(args: argparse.Namespace, texts: Sequence[str], loaded: _Loaded, noise: Any):
+    """The shared plan/charge/resume step (rank 0 only under torchrun)."""
+    from dp_instructions.models.dp_training.release import prepare_release
+    from dp_instructions.privacy import Budget, PrivacyLedger, fingerprint_texts
+
+    budget = Budget.for_dataset(args.epsilon, len(texts), args.delta)
+    return prepare_release(
+        ledger=PrivacyLedger(args.ledger), checkpoints=_checkpoints(args), resume=args.resume, stage=STAGE,
+        dataset=str(args.data), fingerprint=fingerprint_texts(texts), dataset_size=len(texts), texts=texts,
+        model=loaded.model, base=loaded.base_id, tokenizer=loaded.tokenizer, finetune=_config(args),
+        epochs=args.epochs, budget=budget, noise=noise, noise_multiplier=args.noise_multiplier,
+        histogram_noise_multiplier=args.histogram_noise,
+        world_size=None,  # a torchrun job may resume on more or fewer processes: same release
+    )
+
+
+def _save(args: argparse.Namespace, peft_model: Any, loaded: _Loaded, texts: Sequence[str], release: Any,
+          result: Any, noise: Any) -> dict[str, Any]:
+    from dp_instructions.models import artifact
+    from dp_instructions.models.dp_training.release import finish_release
+    from dp_instructions.models.train_generator import generator_metadata
+    from dp_instructions.privacy import fingerprint_texts
+
+    finish_release(_checkpoints(args), release)
+    metadata = generator_metadata(
+        loaded.base, loaded.base_id, release, noise, _config(args), epochs=args.epochs, stage=STAGE,
+        fingerprint=fingerprint_texts(texts), dataset_size=len(texts), training_examples=len(texts),
+    ) | {"trained_by": "dp_instructions.models.distributed_train", "ledger": str(args.ledger),
+         "training_result": result.to_dict()}
+    artifact.save_generator(artifact.GeneratorArtifact(model=peft_model, tokenizer=loaded.tokenizer,
+                                                       metadata=metadata), args.output)
     return metadata
 
 
 def _run_torchrun(args: argparse.Namespace) -> dict[str, Any] | None:
-    from dp_instructions.models.dp_finetune import train_lora_distributed
+    from dp_instructions.models.dp_training.loop import train_lora_distributed
     from dp_instructions.privacy.noise import NoiseSource
 
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
@@ -263,28 +254,43 @@ def _run_torchrun(args: argparse.Namespace) -> dict[str, Any] | None:
     dist.init_process_group(args.backend or ("nccl" if use_cuda else "gloo"))
     try:
         rank = dist.get_rank()
-        texts = read_texts(args.data, args.text_column)
         noise = NoiseSource.from_seed(args.noise_seed)
+        # Every rank reads the data and loads the model; a failure on any rank stops all
+        # of them before rank 0 charges anything.
+        loaded: _Loaded | None = None
+        texts: list[str] = []
+        failure: DPInstructionsError | None = None
+        try:
+            texts = read_texts(args.data, args.text_column)
+            loaded = _load_model(args, device)
+        except DPInstructionsError as exc:
+            failure = exc
+        failed = torch.tensor([0.0 if failure is None else 1.0])
+        dist.all_reduce(failed, op=dist.ReduceOp.MAX)
+        if failure is not None:
+            raise failure
+        if failed.item():
+            raise DPInstructionsError("another rank could not read --data or load --base-model (see its log)")
+        assert loaded is not None
         # Rank 0 plans and charges; the others wait for the outcome so that a refusal
         # (budget exceeded) stops every rank instead of leaving them in a collective.
         outcome: list[Any] = [None]
         if rank == 0:
             try:
-                plan = plan_privacy(args, len(texts))
-                outcome = [(plan, _charge(args, plan, texts, noise, _identity(args, plan)), None)]
+                outcome = [(_prepare(args, texts, loaded, noise), None)]
             except DPInstructionsError as exc:
-                outcome = [(None, None, exc)]
+                outcome = [(None, exc)]
         dist.broadcast_object_list(outcome, src=0)
-        plan, ledger_record, error = outcome[0]
+        release, error = outcome[0]
         if error is not None:
             raise error
-        model, tokenizer, hub_id = _load_model(args, device)
+        plan = release.plan
         peft_model, result = train_lora_distributed(
-            model, tokenizer, texts, _config(args), sampling_rate=plan["sampling_rate"], steps=plan["steps"],
-            noise_multiplier=plan["noise_multiplier"], noise_source=noise, checkpoint_path=args.checkpoint,
-            run_identity=_identity(args, plan), device=device,
+            loaded.model, loaded.tokenizer, texts, _config(args), sampling_rate=plan.sampling_rate, steps=plan.steps,
+            noise_multiplier=plan.noise_multiplier, noise_source=noise, checkpoint_path=release.checkpoint_path,
+            run_identity=release.run_identity, device=device,
         )
-        metadata = _save(args, peft_model, tokenizer, hub_id, plan, result, noise, ledger_record) if rank == 0 else None
+        metadata = _save(args, peft_model, loaded, texts, release, result, noise) if rank == 0 else None
         dist.barrier()
         return metadata
     finally:
@@ -292,23 +298,23 @@ def _run_torchrun(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def _run_local(args: argparse.Namespace) -> dict[str, Any]:
-    from dp_instructions.models.distributed import train_lora_multiprocess
+    from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess
     from dp_instructions.privacy.noise import NoiseSource
 
     device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
                           else "cpu")
     texts = read_texts(args.data, args.text_column)
     noise = NoiseSource.from_seed(args.noise_seed)
-    plan = plan_privacy(args, len(texts))
-    ledger_record = _charge(args, plan, texts, noise, _identity(args, plan))
-    model, tokenizer, hub_id = _load_model(args, device)
+    loaded = _load_model(args, device)  # a bad --base-model fails here, before any charge
+    release = _prepare(args, texts, loaded, noise)
+    plan = release.plan
     peft_model, result = train_lora_multiprocess(
-        model, tokenizer, texts, _config(args), world_size=args.nproc, sampling_rate=plan["sampling_rate"],
-        steps=plan["steps"], noise_multiplier=plan["noise_multiplier"], noise_source=noise,
-        checkpoint_path=args.checkpoint, run_identity=_identity(args, plan), device=device,
-        backend=args.backend,
+        loaded.model, loaded.tokenizer, texts, _config(args), world_size=args.nproc,
+        sampling_rate=plan.sampling_rate, steps=plan.steps, noise_multiplier=plan.noise_multiplier,
+        noise_source=noise, checkpoint_path=release.checkpoint_path, run_identity=release.run_identity,
+        device=device, backend=args.backend,
     )
-    return _save(args, peft_model, tokenizer, hub_id, plan, result, noise, ledger_record)
+    return _save(args, peft_model, loaded, texts, release, result, noise)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -321,12 +327,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise InvalidInputError(f"--nproc must be >= 1, got {args.nproc}")
     metadata = _run_torchrun(args) if under_torchrun else _run_local(args)
     if metadata is not None:
-        privacy, training = metadata["privacy"], metadata["training"]
+        privacy, training = metadata["privacy"], metadata["training_result"]
         print(json.dumps({
-            "output": str(args.output), "epsilon": privacy["epsilon"], "delta": privacy["delta"],
+            "output": str(args.output), "release_id": privacy["release_id"], "epsilon": privacy["epsilon"],
+            "epsilon_planned_total": privacy["epsilon_planned_total"], "delta": privacy["delta"],
             "noise_multiplier": privacy["noise_multiplier"], "sampling_rate": privacy["sampling_rate"],
-            "steps": training["steps"], "world_size": training["extra"]["world_size"],
+            "steps": privacy["steps"], "world_size": training["extra"]["world_size"],
             "private": privacy["noise"]["private"], "seconds": round(training["seconds"], 1),
+            "resumed_from_step": training["resumed_from_step"],
             "last_loss": None if math.isnan(training["last_loss"]) else training["last_loss"],
         }, indent=2))
     return 0

@@ -3,13 +3,14 @@
 Order matters for privacy: everything that can fail on bad input (parameters, budget,
 base model, LoRA targets) is checked before the ledger is charged; the ledger is charged
 before any private gradient is computed; the step count the loop ran is checked against
-the charged plan afterwards (``train_lora`` raises if they differ).
+the charged plan afterwards (``train_lora`` raises if they differ). Planning, charging
+and resuming are :func:`~dp_instructions.models.dp_training.release.prepare_release`,
+shared with the ``torchrun`` entry point (:mod:`dp_instructions.models.distributed_train`).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 from dataclasses import asdict
 from typing import Any
@@ -22,11 +23,17 @@ from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.config import GenerationConfig
 from dp_instructions.models.device import pick_device
-from dp_instructions.models.distributed import train_lora_multiprocess
-from dp_instructions.models.dp_finetune import DPFineTuneConfig, TrainingResult, lora_targets, train_lora
-from dp_instructions.models.dp_plan import DPTrainingPlan, plan_dp_training
+from dp_instructions.models.dp_training.loop import DPFineTuneConfig, TrainingResult, train_lora
+from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess
+from dp_instructions.models.dp_training.plan import DPTrainingPlan
+from dp_instructions.models.dp_training.release import (
+    PreparedRelease,
+    ReleaseCheckpoints,
+    base_identity,
+    finish_release,
+    prepare_release,
+)
 from dp_instructions.models.generator import load_hub_model
-from dp_instructions.models.release import ReleaseCheckpoints, ReleaseState, training_identity
 from dp_instructions.privacy.accounting import dpsgd_schedule
 from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
@@ -45,23 +52,6 @@ def materialise_base(base: BaseModel, device: torch.device) -> PreTrainedModel:
         return model
     assert base.model is not None
     return copy.deepcopy(base.model).to(device)
-
-
-def base_identity(base: BaseModel) -> str:
-    """Hub id, or a digest of the in-memory weights (small models only)."""
-    if base.hub_id is not None:
-        return f"hub:{base.hub_id}"
-    assert base.model is not None
-    digest = hashlib.sha256()
-    for name, tensor in sorted(base.model.state_dict().items()):
-        digest.update(name.encode())
-        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    return f"sha256:{digest.hexdigest()[:32]}"
-
-
-def tokenizer_identity(tokenizer: PreTrainedTokenizerBase) -> str:
-    vocab = sorted(tokenizer.get_vocab().items())
-    return hashlib.sha256(repr(vocab).encode()).hexdigest()[:32]
 
 
 def _check_texts(frame: pl.DataFrame, dataset: str) -> list[str]:
@@ -103,57 +93,29 @@ def train_dp_generator(
     ft = config.finetune
 
     model = materialise_base(base, device)
-    lora_targets(model, ft.target_modules)  # unknown architecture: fail before charging
-    identity = training_identity({
-        "fingerprint": fingerprint,
-        "training_data": fingerprint_texts(training_data["text"]),
-        "base": base_identity(base),
-        "tokenizer": tokenizer_identity(tokenizer),
-        "finetune": {k: v for k, v in asdict(ft).items() if k != "checkpoint_every"},
-        "epochs": config.epochs,
-        "noise_multiplier": config.noise_multiplier,
-        "histogram_noise_multiplier": histogram_sigma,
-        "budget": [budget.epsilon, budget.delta],
-        "noise": noise.describe(),
-        "world_size": config.world_size,
-    })
+    base_id = base_identity(base)
     checkpoints = ReleaseCheckpoints(config.checkpoint_dir)
-    state = checkpoints.find(identity, ledger, fingerprint) if config.resume else None
-    if state is not None:
-        plan = DPTrainingPlan(**state.plan)
-        log.info("continuing release %s (%s): no new privacy charge", state.release_id,
-                 "complete, reused as post-processing" if state.complete else "resuming from its checkpoint")
-    else:
-        if not config.resume:
-            checkpoints.forget(identity)
-        earlier = [m for r in ledger.records() if r.fingerprint == fingerprint for m in r.mechanisms]
-        plan = plan_dp_training(
-            training_examples=len(texts),
-            expected_batch_size=ft.expected_batch_size,
-            epochs=config.epochs,
-            budget=budget,
-            histogram_noise_multiplier=histogram_sigma,
-            already_spent=earlier,
-            noise_multiplier=config.noise_multiplier,
-        )
-        record = ledger.charge(
-            stage=STAGE,
-            mechanisms=[plan.mechanism],
-            fingerprint=fingerprint,
-            dataset_size=n_private,
-            budget=budget,
-            noise=noise,
-            dataset="instructions_train",
-            parameters={
-                "plan": plan.to_dict(),
-                "max_grad_norm": ft.max_grad_norm,
-                "base_model": base_identity(base),
-                "canary_rows": len(texts) - n_private,
-                "identity": identity,
-            },
-        )
-        state = ReleaseState(identity=identity, release_id=record.release_id, plan=plan.to_dict())
-        checkpoints.save(state)
+    release = prepare_release(
+        ledger=ledger,
+        checkpoints=checkpoints,
+        resume=config.resume,
+        stage=STAGE,
+        dataset="instructions_train",
+        fingerprint=fingerprint,
+        dataset_size=n_private,
+        texts=texts,
+        model=model,
+        base=base_id,
+        tokenizer=tokenizer,
+        finetune=ft,
+        epochs=config.epochs,
+        budget=budget,
+        noise=noise,
+        noise_multiplier=config.noise_multiplier,
+        histogram_noise_multiplier=histogram_sigma,
+        world_size=config.world_size,
+    )
+    plan = release.plan
 
     # world_size 1 trains in this process; more processes share one Poisson batch per
     # step (rank shards, noise once on rank 0): the accounting does not change.
@@ -164,24 +126,53 @@ def train_dp_generator(
         steps=plan.steps,
         noise_multiplier=plan.noise_multiplier,
         noise_source=noise,
-        checkpoint_path=checkpoints.checkpoint_path(identity),
-        run_identity=f"{identity}:{state.release_id}",
+        checkpoint_path=release.checkpoint_path,
+        run_identity=release.run_identity,
         device=device,
     )
-    checkpoints.save(ReleaseState(identity=identity, release_id=state.release_id, plan=state.plan, complete=True))
+    finish_release(checkpoints, release)
 
-    metadata = {
+    metadata = generator_metadata(base, base_id, release, noise, ft, epochs=config.epochs, stage=STAGE,
+                                  fingerprint=fingerprint, dataset_size=n_private, training_examples=len(texts))
+    report = {
+        "release_id": release.release_id,
+        "plan": plan.to_dict(),
+        "result": result.to_dict(),
+        "resumed_from_step": result.resumed_from_step,
+        "noise": noise.describe(),
+    }
+    return GeneratorArtifact(model=peft_model.to("cpu"), tokenizer=tokenizer, metadata=metadata), report
+
+
+def generator_metadata(
+    base: BaseModel,
+    base_id: str,
+    release: PreparedRelease,
+    noise: NoiseSource,
+    ft: DPFineTuneConfig,
+    *,
+    epochs: float,
+    stage: str,
+    fingerprint: str,
+    dataset_size: int,
+    training_examples: int,
+) -> dict[str, Any]:
+    """The DP generator artefact's ``metadata.json``: how it was made and what it cost
+    (the same for the Kedro node and the torchrun entry point). `base_id` is
+    :func:`~dp_instructions.models.dp_training.release.base_identity` of the untrained base."""
+    plan: DPTrainingPlan = release.plan
+    return {
         "kind": "dp_generator",
         "private": noise.private,
-        "base_model": base.metadata | {"identity": base_identity(base)},
+        "base_model": base.metadata | {"identity": base_id},
         "base_hub_id": base.hub_id,
-        "lora": {"rank": ft.lora_rank, "alpha": ft.lora_alpha, "target_modules": lora_targets(model, ft.target_modules)},
+        "lora": {"rank": ft.lora_rank, "alpha": ft.lora_alpha, "target_modules": release.lora_targets},
         "privacy": {
-            "release_id": state.release_id,
-            "stage": STAGE,
+            "release_id": release.release_id,
+            "stage": stage,
             "fingerprint": fingerprint,
-            "dataset_size": n_private,
-            "training_examples": len(texts),
+            "dataset_size": dataset_size,
+            "training_examples": training_examples,
             "noise_multiplier": plan.noise_multiplier,
             "sampling_rate": plan.sampling_rate,
             "steps": plan.steps,
@@ -191,17 +182,9 @@ def train_dp_generator(
             "delta": plan.delta,
             "noise": noise.describe(),
         },
-        "training": {k: v for k, v in asdict(ft).items()} | {"epochs": config.epochs},
-        "identity": identity,
+        "training": {k: v for k, v in asdict(ft).items()} | {"epochs": epochs},
+        "identity": release.identity,
     }
-    report = {
-        "release_id": state.release_id,
-        "plan": plan.to_dict(),
-        "result": result.to_dict(),
-        "resumed_from_step": result.resumed_from_step,
-        "noise": noise.describe(),
-    }
-    return GeneratorArtifact(model=peft_model.to("cpu"), tokenizer=tokenizer, metadata=metadata), report
 
 
 def train_control_generator(
@@ -238,4 +221,4 @@ def train_control_generator(
     return GeneratorArtifact(model=peft_model.to("cpu"), tokenizer=tokenizer, metadata=metadata), result
 
 
-__all__ = ["STAGE", "train_control_generator", "train_dp_generator"]
+__all__ = ["STAGE", "generator_metadata", "materialise_base", "train_control_generator", "train_dp_generator"]

@@ -3,10 +3,10 @@
 :func:`train_lora_multiprocess` is what the ``dp_generation`` node calls when
 ``world_size > 1``: it starts ``world_size`` worker processes (``torch.multiprocessing``;
 backend NCCL with one GPU per worker on CUDA, gloo on the CPU), each of which joins the
-process group and runs :func:`~dp_instructions.models.dp_finetune.train_lora_distributed`,
-and it returns what :func:`~dp_instructions.models.dp_finetune.train_lora` returns: the
+process group and runs :func:`~dp_instructions.models.dp_training.loop.train_lora_distributed`,
+and it returns what :func:`~dp_instructions.models.dp_training.loop.train_lora` returns: the
 caller's model with the trained LoRA adapter applied, and rank 0's
-:class:`~dp_instructions.models.dp_finetune.TrainingResult`. The privacy plan is the same
+:class:`~dp_instructions.models.dp_training.loop.TrainingResult`. The privacy plan is the same
 as with one process (``sampling_rate`` over the whole dataset, ``steps``,
 ``expected_batch_size`` global), so the ledger entry does not depend on ``world_size``.
 
@@ -36,13 +36,13 @@ from peft import PeftModel, get_peft_model_state_dict, set_peft_model_state_dict
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import DPInstructionsError, InvalidInputError
-from dp_instructions.models.dp_finetune import (
+from dp_instructions.models.dp_training.loop import (
     DPFineTuneConfig,
     TrainingResult,
-    add_lora,
     train_lora,
     train_lora_distributed,
 )
+from dp_instructions.models.dp_training.lora import add_lora
 from dp_instructions.privacy.noise import NoiseSource
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def train_lora_multiprocess(
     backend: str | None = None,
     start_method: str = "forkserver",
 ) -> tuple[PeftModel, TrainingResult]:
-    """:func:`~dp_instructions.models.dp_finetune.train_lora` on ``world_size`` processes.
+    """:func:`~dp_instructions.models.dp_training.loop.train_lora` on ``world_size`` processes.
 
     Same arguments and result as ``train_lora``, plus `world_size` (1 runs in this
     process, no workers), `backend` (default: NCCL on CUDA, gloo on the CPU) and
@@ -206,7 +206,7 @@ def train_lora_multiprocess(
             raise DPInstructionsError(f"a DP training worker died without a Python error: {exc}") from exc
         finally:
             model.to(model_device)  # back where the caller had it, whatever happened
-        payload = torch.load(work / _RESULT, weights_only=False)
+        payload = torch.load(work / _RESULT, weights_only=True)  # tensors and plain data, as checkpoints
     peft_model = add_lora(model, config)
     set_peft_model_state_dict(peft_model, payload["lora"])
     peft_model.to(model_device).eval()  # the adapter layers are created on the CPU

@@ -1,46 +1,35 @@
-"""DP-LoRA fine-tuning with Opacus (paper, Algorithm 1), in one process or several.
+"""The DP-LoRA fine-tuning loop (paper, Algorithm 1), in one process or several.
 
 The loop is written out rather than delegated to ``PrivacyEngine.make_private`` so that
 accounting matches the sampler exactly:
 
-* each logical step draws a Poisson batch (every example independently with probability
-  ``q``), for exactly the ``steps`` the privacy module planned; the ledger is charged for
-  the steps the optimizer really took (counted by the accountant hook), and the run fails
-  if that count differs from the plan;
-* who is in a batch must stay secret too: amplification by subsampling assumes the
-  adversary cannot tell whether a given record was drawn. With a private
-  :class:`~dp_instructions.privacy.noise.NoiseSource` the inclusion coins come from
-  ``os.urandom``; a fixed (test, not private) source uses a seeded torch generator, so
-  such runs replay exactly;
+* each logical step draws a Poisson batch (:mod:`.poisson`), for exactly the ``steps``
+  the plan (:mod:`.plan`) says; the ledger is charged for the plan, the accountant hook
+  counts the steps the optimizer really took, and the run fails if the two differ;
 * the logical batch is split into physical micro-batches whose clipped per-example
   gradients accumulate before one noisy step (what BatchMemoryManager does);
 * an empty Poisson batch still takes a noisy step, as the analysis assumes (Opacus'
   optimizer would otherwise step without noise and without accounting);
-* Gaussian noise comes from the :class:`NoiseSource`, not torch's predictable generator;
-* state is checkpointed at step boundaries (LoRA weights, optimizer, accountant, sampler
-  generators), so an interrupted run resumes where it stopped and the accountant's
-  history carries on without counting a step twice.
+* Gaussian noise comes from the :class:`~dp_instructions.privacy.noise.NoiseSource`
+  (:mod:`.optimizers`), not torch's predictable generator;
+* state is checkpointed at step boundaries and restored on resume (:mod:`.checkpoint`).
 
 Several processes (:func:`train_lora_distributed`, launched by ``torchrun`` or by
-:func:`dp_instructions.models.distributed.train_lora_multiprocess`): rank ``r`` of ``W``
-owns the fixed shard ``r, r+W, r+2W, ...`` and Poisson-samples it with the same ``q``
-and its own coins. Every record lives in exactly one shard and is drawn independently, so
-the union of the local batches *is* a Poisson sample of the whole dataset at rate ``q``:
-the same mechanism, and the same accounting, as one process. Each rank clips its own
-examples; rank 0 alone adds the noise (from its NoiseSource); the noisy sum is
-all-reduced, so every replica applies the same update. Every rank takes every step, even
-with an empty local batch, because the all-reduce needs all of them.
+:func:`dp_instructions.models.dp_training.multiprocess.train_lora_multiprocess`): each
+rank Poisson-samples its own shard at the global rate, so the union of the local batches
+is one Poisson sample of the whole dataset: the same mechanism, and the same accounting,
+as one process. Each rank clips its own examples; rank 0 alone adds the noise; the noisy
+sum is all-reduced (:mod:`.process_group`), so every replica applies the same update.
+Every rank takes every step, even with an empty local batch, because the all-reduce
+needs all of them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
-import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,29 +39,25 @@ import torch
 import torch.distributed as dist
 from opacus import GradSampleModule
 from opacus.accountants import PRVAccountant
-from opacus.optimizers import DistributedDPOptimizer, DPOptimizer
-from opacus.optimizers.optimizer import _check_processed_flag, _mark_as_processed
-from peft import LoraConfig, PeftModel, get_peft_model, get_peft_model_state_dict, set_peft_model_state_dict
+from peft import PeftModel
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import DPInstructionsError, InvalidInputError
+from dp_instructions.models.dp_training import checkpoint, lora
+from dp_instructions.models.dp_training.optimizers import DistributedSecureNoiseDPOptimizer, SecureNoiseDPOptimizer
+from dp_instructions.models.dp_training.poisson import ShardSampler, rank_seed
+from dp_instructions.models.dp_training.process_group import (
+    Group,
+    all_reduce_flat,
+    check_same_plan,
+    replica_fingerprint,
+    texts_digest,
+)
 from dp_instructions.models.text_data import encode_instructions, sequence_loss
-from dp_instructions.privacy.noise import NoiseSource, secure_uniform
+from dp_instructions.privacy.noise import NoiseSource
 
 log = logging.getLogger(__name__)
-
-#: Attention projections per architecture (``config.model_type``), as in the paper.
-LORA_TARGETS: dict[str, list[str]] = {
-    "gpt2": ["attn.c_attn", "attn.c_proj"],
-    "gpt_neox": ["attention.query_key_value", "attention.dense"],
-    "llama": ["q_proj", "k_proj", "v_proj", "o_proj"],
-    "mistral": ["q_proj", "k_proj", "v_proj", "o_proj"],
-    "qwen2": ["q_proj", "k_proj", "v_proj", "o_proj"],
-    "gemma": ["q_proj", "k_proj", "v_proj", "o_proj"],
-    "opt": ["q_proj", "k_proj", "v_proj", "out_proj"],
-    "phi": ["q_proj", "k_proj", "v_proj", "dense"],
-}
 
 #: The progress bar's running epsilon costs a PRV computation (0.2-0.4 s); once per step
 #: it dominated small models' step time, so it is refreshed at most this often.
@@ -130,167 +115,6 @@ class TrainingResult:
         return asdict(self)
 
 
-def lora_targets(model: PreTrainedModel, override: list[str] | None) -> list[str]:
-    if override:
-        return list(override)
-    model_type = getattr(model.config, "model_type", "")
-    if model_type not in LORA_TARGETS:
-        raise InvalidInputError(
-            f"no default LoRA target modules for model type {model_type!r}; set "
-            f"`dp_generation.training.target_modules` (known: {sorted(LORA_TARGETS)})"
-        )
-    return LORA_TARGETS[model_type]
-
-
-def add_lora(model: PreTrainedModel, config: DPFineTuneConfig) -> PeftModel:
-    """Freeze the base model and attach rank-r LoRA adapters to its attention projections."""
-    torch.manual_seed(config.seed)
-    lora = LoraConfig(
-        r=config.lora_rank,
-        lora_alpha=config.lora_alpha,
-        lora_dropout=config.lora_dropout,
-        target_modules=lora_targets(model, config.target_modules),
-        fan_in_fan_out=getattr(model.config, "model_type", "") == "gpt2",
-        bias="none",
-        task_type="CAUSAL_LM",
-    )
-    return get_peft_model(model, lora)
-
-
-class NoiseDraws:
-    """Successive steps' Gaussian noise for a fixed set of parameter shapes, one flat
-    draw per step (one CSPRNG read instead of one per LoRA tensor).
-
-    With `prefetch`, the next step's draw runs in a background thread as soon as the
-    current one is taken, so it overlaps the next step's forward and backward passes:
-    on a GPU the host is mostly idle then, and the secure source costs ~80 ns of CPU per
-    number (35 ms per step for a 100M GPT-2's LoRA, most of a small GPU step). Privacy
-    is unchanged: each draw is used exactly once, for one step, and the one drawn ahead
-    for a step that never comes is discarded unreleased. Draws stay in order, one at a
-    time, so a fixed source gives the same sequence either way.
-    """
-
-    def __init__(self, source: NoiseSource, shapes: Sequence[torch.Size], *, prefetch: bool = False):
-        self.source = source
-        self.shapes = [torch.Size(s) for s in shapes]
-        self.numel = sum(s.numel() for s in self.shapes)
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="dp-noise") if prefetch else None
-        self._next: Future | None = None
-        self._next_std: float | None = None
-
-    def _draw(self, std: float) -> np.ndarray:
-        return self.source.normal(self.numel, std, dtype=np.float32)
-
-    def take(self, std: float) -> list[torch.Tensor]:
-        """This step's noise of standard deviation `std`, one CPU tensor per shape."""
-        if self._next is not None and self._next_std == std:
-            flat = self._next.result()
-        else:  # first step, no prefetching, or the noise level changed: draw now
-            if self._next is not None:
-                self._next.result()  # keep draws sequential; this one is discarded unreleased
-            flat = self._draw(std)
-        if self._pool is not None:
-            self._next, self._next_std = self._pool.submit(self._draw, std), std
-        parts = torch.from_numpy(flat).split([s.numel() for s in self.shapes])
-        return [part.view(shape) for part, shape in zip(parts, self.shapes)]
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool, self._next = None, None
-
-
-def _add_secure_noise(optimizer: DPOptimizer, draws: NoiseDraws) -> None:
-    std = optimizer.noise_multiplier * optimizer.max_grad_norm
-    params = optimizer.params
-    if [p.summed_grad.shape for p in params] != draws.shapes:
-        raise DPInstructionsError("the DP optimizer's parameters changed shape after its noise was planned")
-    noise = draws.take(std)
-    if params and params[0].summed_grad.device.type != "cpu":
-        # One host-to-device copy for all tensors instead of one per LoRA tensor.
-        flat = torch.cat([z.reshape(-1) for z in noise]).to(params[0].summed_grad.device)
-        noise = [part.view(z.shape) for part, z in zip(flat.split([z.numel() for z in noise]), noise)]
-    for p, z in zip(params, noise):
-        _check_processed_flag(p.summed_grad)
-        p.grad = (p.summed_grad + z.view_as(p.summed_grad).to(p.summed_grad)).view_as(p)
-        _mark_as_processed(p.summed_grad)
-
-
-class SecureNoiseDPOptimizer(DPOptimizer):
-    """Opacus' DP optimizer with the Gaussian noise drawn from a :class:`NoiseSource`
-    (``prefetch_noise``: see :class:`NoiseDraws`; call :meth:`close` when done)."""
-
-    def __init__(self, *args: Any, noise_source: NoiseSource, prefetch_noise: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.noise_source = noise_source
-        self.noise_draws = NoiseDraws(noise_source, [p.shape for p in self.params], prefetch=prefetch_noise)
-
-    def add_noise(self) -> None:
-        _add_secure_noise(self, self.noise_draws)
-
-    def close(self) -> None:
-        self.noise_draws.close()
-
-
-class DistributedSecureNoiseDPOptimizer(DistributedDPOptimizer):
-    """Opacus' distributed DP optimizer with rank 0's noise drawn from a NoiseSource.
-
-    Each rank holds the clipped sum of its own examples; rank 0 adds one draw of noise
-    and the all-reduce sums everything, so the update carries the noise of a single
-    Gaussian mechanism on the union batch, not ``world_size`` of them. Pass the *local*
-    expected batch size (``expected_batch_size / world_size``): Opacus scales by it and
-    the mean all-reduce divides by ``world_size`` again, which together divide the noisy
-    global sum by the global expected batch size, as in one process.
-    """
-
-    def __init__(self, *args: Any, noise_source: NoiseSource, prefetch_noise: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.noise_source = noise_source
-        # Only rank 0 draws; the other ranks never touch the source.
-        self.noise_draws = NoiseDraws(noise_source, [p.shape for p in self.params],
-                                      prefetch=prefetch_noise and self.rank == 0)
-
-    def add_noise(self) -> None:
-        if self.rank == 0:
-            _add_secure_noise(self, self.noise_draws)
-            return
-        for p in self.params:
-            _check_processed_flag(p.summed_grad)
-            p.grad = p.summed_grad.view_as(p)
-            _mark_as_processed(p.summed_grad)
-
-    def reduce_gradients(self) -> None:
-        # One flat all-reduce instead of one per LoRA tensor (hundreds on a large model).
-        _all_reduce_flat([p.grad for p in self.params if p.requires_grad], self.world_size
-                         if self.loss_reduction == "mean" else 1)
-
-    def close(self) -> None:
-        self.noise_draws.close()
-
-
-def _all_reduce_flat(tensors: list[torch.Tensor], divide_by: int = 1) -> None:
-    if not tensors:
-        return
-    flat = torch.cat([t.reshape(-1) for t in tensors])
-    dist.all_reduce(flat, op=dist.ReduceOp.SUM)
-    if divide_by != 1:
-        flat /= divide_by
-    offset = 0
-    for t in tensors:
-        t.copy_(flat[offset : offset + t.numel()].view_as(t))
-        offset += t.numel()
-
-
-def poisson_batch(n: int, q: float, generator: torch.Generator) -> torch.Tensor:
-    """Indices of a Poisson sample: each of `n` examples independently with probability q."""
-    return torch.nonzero(torch.rand(n, generator=generator) < q, as_tuple=False).flatten()
-
-
-def secure_poisson_batch(n: int, q: float) -> torch.Tensor:
-    """:func:`poisson_batch` with the inclusion coins from ``os.urandom`` (unpredictable)."""
-    return torch.from_numpy(np.flatnonzero(secure_uniform(n) < q))
-
-
 def _check_per_example_gradients(model: torch.nn.Module) -> None:
     missing = [
         name for name, p in model.named_parameters() if p.requires_grad and getattr(p, "grad_sample", None) is None
@@ -304,110 +128,6 @@ def _check_per_example_gradients(model: torch.nn.Module) -> None:
 
 def _lora_snapshot(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
-
-
-def _save_checkpoint(path: Path, state: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)  # atomic: a crash leaves the previous checkpoint intact
-
-
-def rank_seed(seed: int, rank: int, world_size: int, start_step: int = 0) -> int:
-    """Seed of a rank's (non-private, replayable) sampler. One process keeps ``seed``
-    itself; with several, each rank needs its own stream: shared coins would draw the
-    i-th record of every shard together, and the union would no longer be a Poisson
-    sample (records would not be drawn independently)."""
-    if world_size == 1 and start_step == 0:
-        return seed
-    return int(np.random.SeedSequence([seed, world_size, rank, start_step]).generate_state(1, dtype=np.uint64)[0])
-
-
-class _ShardSampler:
-    """Poisson batches of one rank's shard, as indices into that shard."""
-
-    def __init__(self, n: int, q: float, seed: int | None):
-        self.n, self.q = n, q
-        self.generator = None if seed is None else torch.Generator().manual_seed(seed)
-
-    @property
-    def secure(self) -> bool:
-        return self.generator is None
-
-    def draw(self) -> torch.Tensor:
-        if self.generator is None:
-            return secure_poisson_batch(self.n, self.q)
-        return poisson_batch(self.n, self.q, self.generator)
-
-
-@dataclass(frozen=True)
-class _Group:
-    """This process's place in the run; ``world_size`` 1 needs no process group."""
-
-    rank: int
-    world_size: int
-    device: torch.device  # where collective tensors live (CUDA for NCCL)
-
-    @property
-    def distributed(self) -> bool:
-        return self.world_size > 1
-
-    def sum(self, values: torch.Tensor) -> torch.Tensor:
-        if self.distributed:
-            dist.all_reduce(values, op=dist.ReduceOp.SUM)
-        return values
-
-    def agree(self, values: torch.Tensor) -> bool:
-        """Whether every rank holds bitwise the same ``values``."""
-        if not self.distributed:
-            return True
-        low, high = values.clone(), values.clone()
-        dist.all_reduce(low, op=dist.ReduceOp.MIN)
-        dist.all_reduce(high, op=dist.ReduceOp.MAX)
-        return bool(torch.equal(low, high))
-
-    def gather(self, obj: Any) -> list[Any]:
-        if not self.distributed:
-            return [obj]
-        out: list[Any] = [None] * self.world_size
-        dist.all_gather_object(out, obj)
-        return out
-
-    def from_rank0(self, obj: Any) -> Any:
-        if not self.distributed:
-            return obj
-        box = [obj]
-        dist.broadcast_object_list(box, src=0)
-        return box[0]
-
-
-def _fingerprint(tensors: Sequence[torch.Tensor], device: torch.device) -> torch.Tensor:
-    """Per tensor, the float64 sum and L2 norm: cheap, and any divergence between replicas
-    changes them (short of an exact cancellation)."""
-    # vector_norm with a dtype accumulates in float64 without a float64 copy of the tensor.
-    rows = [torch.stack([t.detach().sum(dtype=torch.float64),
-                         torch.linalg.vector_norm(t.detach(), dtype=torch.float64)]) for t in tensors]
-    return torch.stack(rows).to(device) if rows else torch.zeros((0, 2), dtype=torch.float64, device=device)
-
-
-def _texts_digest(texts: Sequence[str]) -> str:
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
-def _check_same_plan(group: _Group, plan: dict[str, Any]) -> None:
-    plans = group.gather(plan)
-    for rank, other in enumerate(plans):
-        wrong = sorted(k for k in plan if other.get(k) != plans[0].get(k))
-        if wrong:
-            raise InvalidInputError(
-                f"rank {rank} was started with a different {', '.join(f'`{k}`' for k in wrong)} than rank 0 "
-                f"({', '.join(f'{k}={other.get(k)!r} vs {plans[0].get(k)!r}' for k in wrong)}); every process "
-                "of a distributed run must get the same data, plan and configuration"
-            )
 
 
 def _validate(texts: Sequence[str], sampling_rate: float, steps: int, noise_multiplier: float, config: DPFineTuneConfig,
@@ -453,7 +173,7 @@ def train_lora(
     device = device or next(model.parameters()).device
     return _train(model, tokenizer, texts, config, sampling_rate=sampling_rate, steps=steps,
                   noise_multiplier=noise_multiplier, noise_source=noise_source, checkpoint_path=checkpoint_path,
-                  run_identity=run_identity, device=device, group=_Group(0, 1, device))
+                  run_identity=run_identity, device=device, group=Group(0, 1, device))
 
 
 def train_lora_distributed(
@@ -484,13 +204,13 @@ def train_lora_distributed(
     if not dist.is_available() or not dist.is_initialized():
         raise DPInstructionsError(
             "train_lora_distributed needs an initialised torch.distributed process group "
-            "(run it under torchrun, or use dp_instructions.models.distributed.train_lora_multiprocess)"
+            "(run it under torchrun, or use dp_instructions.models.dp_training.multiprocess.train_lora_multiprocess)"
         )
     device = device or next(model.parameters()).device
     # NCCL reduces CUDA tensors only; gloo, CPU tensors.
     nccl = dist.get_backend() == "nccl"
     comm_device = torch.device("cuda", torch.cuda.current_device()) if nccl else torch.device("cpu")
-    group = _Group(dist.get_rank(), dist.get_world_size(), comm_device)
+    group = Group(dist.get_rank(), dist.get_world_size(), comm_device)
     return _train(model, tokenizer, texts, config, sampling_rate=sampling_rate, steps=steps,
                   noise_multiplier=noise_multiplier, noise_source=noise_source, checkpoint_path=checkpoint_path,
                   run_identity=run_identity, device=device, group=group)
@@ -509,7 +229,7 @@ def _train(
     checkpoint_path: Path | None,
     run_identity: str,
     device: torch.device,
-    group: _Group,
+    group: Group,
 ) -> tuple[PeftModel, TrainingResult]:
     rank, world = group.rank, group.world_size
     _validate(texts, sampling_rate, steps, noise_multiplier, config, world)
@@ -517,18 +237,18 @@ def _train(
     # sources replay from a seed.
     secure_sampling = config.dp and noise_source.private
     if group.distributed:
-        _check_same_plan(group, {
-            "texts": (len(texts), _texts_digest(texts)), "sampling_rate": sampling_rate, "steps": int(steps),
+        check_same_plan(group, {
+            "texts": (len(texts), texts_digest(texts)), "sampling_rate": sampling_rate, "steps": int(steps),
             "noise_multiplier": noise_multiplier, "config": asdict(config), "noise_private": noise_source.private,
             "run_identity": run_identity, "checkpointing": checkpoint_path is not None,
         })
-        if not group.agree(_fingerprint([p for _, p in sorted(model.named_parameters())], group.device)):
+        if not group.agree(replica_fingerprint([p for _, p in sorted(model.named_parameters())], group.device)):
             raise InvalidInputError(
                 "the base model differs between ranks: every process of a distributed run must load the same weights"
             )
     shard = texts if world == 1 else [texts[i] for i in range(rank, len(texts), world)]
     ids, mask = encode_instructions(tokenizer, shard, config.max_length)
-    peft_model = add_lora(model, config).to(device)
+    peft_model = lora.add_lora(model, config).to(device)
     peft_model.train()
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
     if group.distributed:
@@ -536,7 +256,7 @@ def _train(
             for p in trainable:
                 dist.broadcast(p.data, src=0)
     base_optimizer = torch.optim.Adam(trainable, lr=config.learning_rate)
-    sampler = _ShardSampler(len(ids), sampling_rate, None if secure_sampling else rank_seed(config.seed, rank, world))
+    sampler = ShardSampler(len(ids), sampling_rate, None if secure_sampling else rank_seed(config.seed, rank, world))
     accountant = PRVAccountant()
     if config.dp:
         module: torch.nn.Module = GradSampleModule(peft_model, loss_reduction="mean")
@@ -557,26 +277,10 @@ def _train(
 
     start_step = 0
     if checkpoint_path is not None:
-        # Rank 0 reads and broadcasts: other nodes of a multi-node run need not share its disk.
-        state = torch.load(checkpoint_path, weights_only=False, map_location="cpu") if (
-            rank == 0 and checkpoint_path.exists()) else None
-        state = group.from_rank0(state)
-        if state is not None and state.get("identity") == run_identity:
-            set_peft_model_state_dict(peft_model, state["lora"])
-            base_optimizer.load_state_dict(state["optimizer"])
-            accountant.load_state_dict(state["accountant"])
-            start_step = int(state["step"])
-            samplers = state.get("samplers")
-            if not sampler.secure:
-                if state.get("world_size") == world and samplers and samplers[rank] is not None:
-                    sampler.generator.set_state(samplers[rank])
-                else:
-                    # Another world size shards differently; fresh (still independent) coins are as valid.
-                    sampler.generator.manual_seed(rank_seed(config.seed, rank, world, start_step))
-            if rank == 0:
-                log.info("resuming DP fine-tuning at step %d of %d from %s", start_step, steps, checkpoint_path)
-        elif state is not None and rank == 0:
-            log.warning("ignoring checkpoint %s: it belongs to another run or plan", checkpoint_path)
+        start_step = checkpoint.restore(
+            checkpoint_path, group=group, identity=run_identity, steps=steps, seed=config.seed,
+            peft_model=peft_model, optimizer=base_optimizer, accountant=accountant, sampler=sampler,
+        )
 
     initial = _lora_snapshot(peft_model)
     first_loss = last_loss = float("nan")
@@ -624,7 +328,7 @@ def _train(
                         for p in trainable:
                             if p.grad is None:  # empty local batch
                                 p.grad = torch.zeros_like(p)
-                        _all_reduce_flat([p.grad for p in trainable])
+                        all_reduce_flat([p.grad for p in trainable])
                     optimizer.step()
                     optimizer.zero_grad(set_to_none=True)
                 stats = torch.stack([loss_sum.to(group.device),
@@ -640,14 +344,9 @@ def _train(
                 step_times.append(time.perf_counter() - t0)
                 step_cpu.append(time.process_time() - c0)
                 if checkpoint_path is not None and ((step + 1) % config.checkpoint_every == 0 or step + 1 == steps):
-                    # Every rank takes part in the gather; only rank 0 touches the disk.
-                    samplers = group.gather(None if sampler.secure else sampler.generator.get_state())
-                    if rank == 0:
-                        _save_checkpoint(checkpoint_path, {
-                            "identity": run_identity, "step": step + 1, "world_size": world,
-                            "lora": get_peft_model_state_dict(peft_model), "optimizer": base_optimizer.state_dict(),
-                            "accountant": accountant.state_dict(), "samplers": samplers,
-                        })
+                    checkpoint.save(checkpoint_path, group=group, identity=run_identity, step=step + 1,
+                                    peft_model=peft_model, optimizer=base_optimizer, accountant=accountant,
+                                    sampler=sampler)
                 if rank == 0:
                     postfix["loss"] = f"{last_loss:.3f}"
                     now = time.perf_counter()
@@ -668,7 +367,7 @@ def _train(
             f"the DP optimizer took {taken} noisy steps but the plan (and the ledger) says {steps}"
             + (f" (rank {rank})" if world > 1 else "")
         )
-    if group.distributed and not group.agree(_fingerprint(trainable, group.device)):
+    if group.distributed and not group.agree(replica_fingerprint(trainable, group.device)):
         raise DPInstructionsError(
             "the LoRA replicas diverged across ranks although every rank applied the same all-reduced update; "
             "the result is not a single model (check that all ranks run the same torch/opacus versions)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dp_instructions.exceptions import InvalidInputError
-from dp_instructions.models.dp_plan import plan_dp_training
+from dp_instructions.models.dp_training.plan import plan_dp_training
 from dp_instructions.privacy import Budget, Gaussian, SubsampledGaussian, compose_epsilon
 
 N = 10_000

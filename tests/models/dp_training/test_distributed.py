@@ -21,13 +21,10 @@ from opacus.accountants import PRVAccountant
 from peft import get_peft_model_state_dict
 
 from dp_instructions.exceptions import InvalidInputError
-from dp_instructions.models import dp_finetune
-from dp_instructions.models.distributed import _worker_threads, train_lora_multiprocess
-from dp_instructions.models.dp_finetune import (
-    DistributedSecureNoiseDPOptimizer,
-    DPFineTuneConfig,
-    train_lora_distributed,
-)
+from dp_instructions.models.dp_training import checkpoint, poisson
+from dp_instructions.models.dp_training.loop import DPFineTuneConfig, train_lora_distributed
+from dp_instructions.models.dp_training.multiprocess import _worker_threads, train_lora_multiprocess
+from dp_instructions.models.dp_training.optimizers import DistributedSecureNoiseDPOptimizer
 from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2
 from dp_instructions.privacy import SubsampledGaussian, compose_epsilon, dpsgd_schedule
 from dp_instructions.privacy.noise import NoiseSource
@@ -86,7 +83,7 @@ def _rank_main(rank: int, init_file: str, out_dir: str, tokenizer) -> None:
     torch.set_num_threads(_worker_threads(WORLD))  # as the launcher's workers, so results compare bitwise
     dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=WORLD)
     out: dict = {"optimizer_check": _optimizer_check(rank)}
-    real = dp_finetune.poisson_batch
+    real = poisson.poisson_batch
     calls = {"n": 0}
 
     def rank1_sometimes_empty(n, q, g):
@@ -98,7 +95,7 @@ def _rank_main(rank: int, init_file: str, out_dir: str, tokenizer) -> None:
     # of rank 1's local batches (rank 0's is not empty, so both paths meet in the all-reduce).
     for run, noise_seed, sampler in (("a", 7, real), ("b", 7, real), ("c", 8, real), ("e", 7, rank1_sometimes_empty)):
         calls["n"] = 0
-        dp_finetune.poisson_batch = sampler
+        poisson.poisson_batch = sampler
         try:
             noise = CountingNoise(noise_seed)
             model = build_small_gpt2(tokenizer, MODEL_CFG, seed=0)
@@ -108,7 +105,7 @@ def _rank_main(rank: int, init_file: str, out_dir: str, tokenizer) -> None:
                 checkpoint_path=Path(out_dir) / f"ckpt-{run}.pt", run_identity=f"test-{run}",
             )
         finally:
-            dp_finetune.poisson_batch = real
+            poisson.poisson_batch = real
         out[run] = {"lora": _lora(peft_model), "result": result.to_dict(), "draws": noise.draws,
                     "numbers": noise.numbers}
     torch.save(out, Path(out_dir) / f"rank{rank}.pt")
@@ -121,7 +118,7 @@ def ranks(tiny_tokenizer, tmp_path_factory):
     out = tmp_path_factory.mktemp("distributed")
     # As the launcher does: one fork server pays the imports once for every worker of
     # this session (spawned workers each take tens of seconds on a busy 2-core machine).
-    multiprocessing.set_forkserver_preload(["dp_instructions.models.distributed", __name__])
+    multiprocessing.set_forkserver_preload(["dp_instructions.models.dp_training.multiprocess", __name__])
     mp.start_processes(_rank_main, args=(str(out / "rendezvous"), str(out), tiny_tokenizer), nprocs=WORLD,
                        join=True, start_method="forkserver")
     return [torch.load(out / f"rank{r}.pt", weights_only=False) for r in range(WORLD)], out
@@ -173,7 +170,7 @@ def test_fixed_seeds_replay_exactly_and_the_noise_seed_matters(ranks):
 
 def test_only_rank_0_checkpoints(ranks):
     outs, out_dir = ranks
-    state = torch.load(out_dir / "ckpt-a.pt", weights_only=False)
+    state = checkpoint.read(out_dir / "ckpt-a.pt")
     assert state["step"] == PLAN.steps and state["world_size"] == WORLD
     assert len(state["samplers"]) == WORLD  # each rank's sampler state, for an exact resume
     assert not list(out_dir.glob("*.tmp"))

@@ -1,12 +1,14 @@
+"""The DP-LoRA loop in one process: planned steps, empty batches, per-example gradients,
+resume from a checkpoint, the non-private control, secret batch coins."""
+
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
 from dp_instructions.exceptions import DPInstructionsError
-from dp_instructions.models import dp_finetune
-from dp_instructions.models.dp_finetune import DPFineTuneConfig, PerExampleGradientError, poisson_batch, train_lora
+from dp_instructions.models.dp_training import checkpoint, lora, poisson
+from dp_instructions.models.dp_training.loop import DPFineTuneConfig, PerExampleGradientError, train_lora
 from dp_instructions.privacy.noise import NoiseSource
 from tests.models.conftest import corpus
 
@@ -25,22 +27,16 @@ def test_dp_training_runs_the_planned_steps_and_changes_lora(tiny_model, tiny_to
     assert not any(p.requires_grad for n, p in model.named_parameters() if "lora" not in n)
 
 
-def test_poisson_batches_have_the_right_rate():
-    g = torch.Generator().manual_seed(0)
-    sizes = [len(poisson_batch(1000, 0.05, g)) for _ in range(200)]
-    assert abs(sum(sizes) / len(sizes) - 50) < 3
-
-
 def test_empty_poisson_batch_still_takes_a_noisy_step(tiny_model, tiny_tokenizer, monkeypatch):
     calls = {"n": 0}
-    real = dp_finetune.poisson_batch
+    real = poisson.poisson_batch
 
     def sometimes_empty(n, q, g):
         calls["n"] += 1
         batch = real(n, q, g)
         return batch[:0] if calls["n"] == 2 else batch
 
-    monkeypatch.setattr(dp_finetune, "poisson_batch", sometimes_empty)
+    monkeypatch.setattr(poisson, "poisson_batch", sometimes_empty)
     _, result = train_lora(tiny_model, tiny_tokenizer, corpus(50, 2), CFG, sampling_rate=0.3, steps=3,
                            noise_multiplier=1.0, noise_source=NoiseSource.fixed(1))
     assert result.steps == 3  # the accountant saw all three steps, including the empty one
@@ -49,20 +45,20 @@ def test_empty_poisson_batch_still_takes_a_noisy_step(tiny_model, tiny_tokenizer
 def test_parameter_without_per_example_gradient_fails_fast(tiny_model, tiny_tokenizer):
     # An extra trainable parameter the forward pass never uses gets no grad_sample.
     tiny_model.register_parameter("stray", torch.nn.Parameter(torch.zeros(3)))
-    original = dp_finetune.add_lora
+    original = lora.add_lora
 
     def add_lora_keeping_stray(model, config):
         peft = original(model, config)
         peft.base_model.model.stray.requires_grad_(True)
         return peft
 
-    dp_finetune.add_lora, saved = add_lora_keeping_stray, dp_finetune.add_lora
+    lora.add_lora, saved = add_lora_keeping_stray, lora.add_lora
     try:
         with pytest.raises(PerExampleGradientError, match="stray"):
             train_lora(tiny_model, tiny_tokenizer, corpus(50, 3), CFG, sampling_rate=0.5, steps=2,
                        noise_multiplier=1.0, noise_source=NoiseSource.fixed(0))
     finally:
-        dp_finetune.add_lora = saved
+        lora.add_lora = saved
 
 
 def test_resume_after_interruption_continues_without_recounting(tiny_tokenizer, tmp_path, monkeypatch):
@@ -72,7 +68,7 @@ def test_resume_after_interruption_continues_without_recounting(tiny_tokenizer, 
     cfg = DPFineTuneConfig(expected_batch_size=20, physical_batch_size=8, max_length=24, checkpoint_every=2)
     ckpt = tmp_path / "ckpt.pt"
     calls = {"n": 0}
-    real = dp_finetune.poisson_batch
+    real = poisson.poisson_batch
 
     def crash_at_step_5(n, q, g):
         calls["n"] += 1
@@ -81,12 +77,12 @@ def test_resume_after_interruption_continues_without_recounting(tiny_tokenizer, 
         return real(n, q, g)
 
     model = build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24), seed=0)
-    monkeypatch.setattr(dp_finetune, "poisson_batch", crash_at_step_5)
+    monkeypatch.setattr(poisson, "poisson_batch", crash_at_step_5)
     with pytest.raises(KeyboardInterrupt):
         train_lora(model, tiny_tokenizer, texts, cfg, sampling_rate=0.25, steps=6, noise_multiplier=1.0,
                    noise_source=NoiseSource.fixed(0), checkpoint_path=ckpt, run_identity="run-a")
-    assert torch.load(ckpt, weights_only=False)["step"] == 4
-    monkeypatch.setattr(dp_finetune, "poisson_batch", real)
+    assert checkpoint.read(ckpt)["step"] == 4
+    monkeypatch.setattr(poisson, "poisson_batch", real)
     model = build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24), seed=0)
     _, result = train_lora(model, tiny_tokenizer, texts, cfg, sampling_rate=0.25, steps=6, noise_multiplier=1.0,
                            noise_source=NoiseSource.fixed(0), checkpoint_path=ckpt, run_identity="run-a")
@@ -115,7 +111,7 @@ def test_private_noise_also_draws_the_batches_from_the_secure_source(tiny_model,
     # Amplification by subsampling needs secret batches: with private noise the seeded
     # torch sampler must not be used at all.
     used = {"secure": 0}
-    real = dp_finetune.secure_poisson_batch
+    real = poisson.secure_poisson_batch
 
     def counting(n, q):
         used["secure"] += 1
@@ -124,42 +120,8 @@ def test_private_noise_also_draws_the_batches_from_the_secure_source(tiny_model,
     def seeded_is_forbidden(n, q, g):
         raise AssertionError("a private run drew a batch from a seeded generator")
 
-    monkeypatch.setattr(dp_finetune, "secure_poisson_batch", counting)
-    monkeypatch.setattr(dp_finetune, "poisson_batch", seeded_is_forbidden)
+    monkeypatch.setattr(poisson, "secure_poisson_batch", counting)
+    monkeypatch.setattr(poisson, "poisson_batch", seeded_is_forbidden)
     _, result = train_lora(tiny_model, tiny_tokenizer, corpus(40, 6), CFG, sampling_rate=0.3, steps=2,
                            noise_multiplier=1.0, noise_source=NoiseSource.secure())
     assert used["secure"] == 2 and result.extra["sampler"].startswith("os.urandom")
-
-
-def test_secure_poisson_batches_have_the_right_rate():
-    sizes = [len(dp_finetune.secure_poisson_batch(1000, 0.05)) for _ in range(200)]
-    assert abs(sum(sizes) / len(sizes) - 50) < 3
-
-
-def test_each_rank_gets_its_own_sampler_stream():
-    # Shared coins across ranks would draw records of different shards together.
-    seeds = {dp_finetune.rank_seed(0, rank, 4) for rank in range(4)}
-    assert len(seeds) == 4
-    assert dp_finetune.rank_seed(5, 0, 1) == 5  # one process keeps the configured seed
-
-
-def test_prefetched_noise_is_the_same_sequence_drawn_ahead():
-    shapes = [torch.Size([2, 3]), torch.Size([4])]
-    inline = dp_finetune.NoiseDraws(NoiseSource.fixed(5), shapes)
-    ahead = dp_finetune.NoiseDraws(NoiseSource.fixed(5), shapes, prefetch=True)
-
-    def same(x, y):
-        return all(torch.equal(a, b) for a, b in zip(x, y))
-
-    try:
-        inline_draws = [inline.take(std) for std in (1.0, 1.0, 2.0, 2.0)]
-        ahead_draws = [ahead.take(std) for std in (1.0, 1.0, 2.0)]
-    finally:
-        ahead.close()
-    assert [t.shape for t in ahead_draws[0]] == shapes
-    assert same(inline_draws[0], ahead_draws[0]) and same(inline_draws[1], ahead_draws[1])
-    # At a new std the draw made ahead (std 1) is discarded unreleased; the stream goes on.
-    assert same(ahead_draws[2], inline_draws[3])
-    flat = torch.cat([t.reshape(-1) for t in inline_draws[0]])
-    assert torch.equal(flat, torch.from_numpy(NoiseSource.fixed(5).normal(10, 1.0, dtype=np.float32)))
-    assert ahead._pool is None
