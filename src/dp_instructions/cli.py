@@ -37,7 +37,7 @@ def privacy() -> None:
     """Privacy budget and ledger."""
 
 
-def _load_project(metadata: Any, env: str | None) -> tuple[dict[str, Any], Any]:
+def _load_project(metadata: Any, env: str | None) -> tuple[Any, Any]:
     """``(privacy parameters, PrivacyLedger from the catalog)`` via a real KedroSession."""
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
@@ -64,8 +64,17 @@ def _load_project(metadata: Any, env: str | None) -> tuple[dict[str, Any], Any]:
                 ledger = catalog.get(LEDGER_DATASET).load()
     finally:
         kedro_logger.setLevel(previous_level)
-    if not isinstance(params, dict) or "epsilon" not in params:
-        raise click.ClickException("parameters have no `privacy:` block with `epsilon` (conf/base/parameters.yml)")
+    from pydantic import ValidationError
+
+    from dp_instructions.privacy.parameters import PrivacyParameters
+
+    if params is None:
+        raise click.ClickException("parameters have no `privacy:` block (conf/base/parameters.yml)")
+    if not isinstance(params, PrivacyParameters):  # Kedro validates only what a node type-hints
+        try:
+            params = PrivacyParameters.model_validate(params)
+        except ValidationError as exc:
+            raise click.ClickException(f"parameters `privacy` are invalid: {exc}") from exc
     return params, ledger
 
 
@@ -134,7 +143,7 @@ def status(metadata: Any, env: str | None, ledger_path: Path | None, as_json: bo
             json.dumps(
                 {
                     "ledger": str(ledger.path),
-                    "budget": {k: params.get(k) for k in BUDGET_KEYS},
+                    "budget": {k: getattr(params, k) for k in BUDGET_KEYS},
                     "datasets": [
                         {
                             "fingerprint": a.fingerprint,
@@ -158,16 +167,16 @@ def status(metadata: Any, env: str | None, ledger_path: Path | None, as_json: bo
         return
 
     console = Console()
-    delta = params.get("delta")
+    delta = params.delta
     delta_text = (
         f"{delta:g}" if delta is not None else "default: largest 5e-k strictly below 1/(10 N) (5e-7 for N = 180,000)"
     )
     console.print("[bold]Privacy budget[/bold] (parameters: privacy)")
-    console.print(f"  epsilon  {params['epsilon']:g} per private dataset, all releases composed (PRV accountant)")
+    console.print(f"  epsilon  {params.epsilon:g} per private dataset, all releases composed (PRV accountant)")
     console.print(f"  delta    {delta_text}")
-    if params.get("histogram_noise_multiplier") is not None:
-        console.print(f"  histogram noise multiplier  {params['histogram_noise_multiplier']:g}")
-    seed = params.get("noise_seed")
+    if params.histogram_noise_multiplier is not None:
+        console.print(f"  histogram noise multiplier  {params.histogram_noise_multiplier:g}")
+    seed = params.noise_seed
     console.print(
         "  noise    "
         + ("secure (os.urandom)" if seed is None else f"[bold red]fixed seed {seed}: releases are NOT private[/]")

@@ -50,10 +50,11 @@ from dp_instructions.resampling.histogram import (  # noqa: E402
 )
 from dp_instructions.resampling.sampling import draw_indices  # noqa: E402
 from dp_instructions.resampling.targets import plan_draws, targets_from_noisy_counts  # noqa: E402
+from dp_instructions.privacy.parameters import PrivacyParameters
 from tests import oracles  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
-PRIVACY = {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": 0}
+PRIVACY = PrivacyParameters.model_validate({"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": 0})
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -236,7 +237,7 @@ def bench_quality(cache: Path, k: int, sigma: float, target: int, seeds: int, oo
         scores, shares, shortfalls = [], [], []
         for s in range(seeds):
             clustering = fit_clustering(xp, ClusteringConfig(num_clusters=k), 100 + s, {"model": mode})
-            privacy = {**PRIVACY, "histogram_noise_multiplier": sigma, "noise_seed": 1000 + s}
+            privacy = PRIVACY.model_copy(update={"histogram_noise_multiplier": sigma, "noise_seed": 1000 + s})
             with tempfile.TemporaryDirectory() as tmp:
                 request = prepare_release(real_df, clustering, ReleasedHistograms(), privacy)
                 released = release_noisy_histogram(request, xr, clustering, PrivacyLedger(Path(tmp) / "l.jsonl"))

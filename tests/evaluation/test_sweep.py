@@ -29,9 +29,10 @@ from dp_instructions.exceptions import InvalidInputError, PrivacyError
 from dp_instructions.privacy import Budget, Gaussian, PrivacyLedger, compose_epsilon, fingerprint_texts
 from dp_instructions.resampling.parameters import ResamplingParameters, ShortageMode
 from dp_instructions.resampling.histogram import ReleasedHistograms
+from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.evaluation import fakes
 
-PRIVACY = {"epsilon": 1.0, "delta": None, "noise_seed": 11}
+PRIVACY = PrivacyParameters(epsilon=1.0, delta=None, noise_seed=11)
 # The resampling default (static token embeddings: fast); MAUVE still embeds with the model.
 RESAMPLING = ResamplingParameters.model_validate({"embedding": {"mode": "static"}, "clustering": {"num_clusters": 50}})
 CONFIG = SweepConfig(ks=(3, 6), noise_multipliers=(2.0, 8.0))

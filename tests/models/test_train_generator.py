@@ -13,10 +13,11 @@ from dp_instructions.models.config import DPGenerationParameters, GenerationConf
 from dp_instructions.models.dp_training import checkpoint
 from dp_instructions.models.train_generator import STAGE, train_dp_generator
 from dp_instructions.privacy import PrivacyLedger, SubsampledGaussian, compose_epsilon, fingerprint_texts
+from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.models.conftest import corpus
 
 N = 400
-PRIVACY = {"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None}
+PRIVACY = PrivacyParameters.model_validate({"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None})
 
 
 def config(tmp_path, **training) -> GenerationConfig:
@@ -47,7 +48,7 @@ def test_release_is_charged_once_to_the_train_fingerprint_for_the_plan_run(tmp_p
     assert plan["steps"] == report["result"]["steps"] == 7  # ceil(400 / 64)
     assert record.epsilon == pytest.approx(compose_epsilon(record.mechanisms, record.budget.delta))
     assert artifact.metadata["privacy"]["release_id"] == record.release_id
-    assert record.epsilon_total <= PRIVACY["epsilon"]
+    assert record.epsilon_total <= PRIVACY.epsilon
 
 
 def test_interrupted_run_resumes_under_the_same_release(tmp_path, data, tiny_tokenizer, monkeypatch):
@@ -90,7 +91,7 @@ def test_interrupted_run_resumes_under_the_same_release(tmp_path, data, tiny_tok
                                     config(tmp_path, resume=False), PRIVACY)
     first, second = ledger.records()
     assert report3["plan"]["noise_multiplier"] > 5 * report["plan"]["noise_multiplier"]
-    assert second.epsilon_total <= PRIVACY["epsilon"]
+    assert second.epsilon_total <= PRIVACY.epsilon
 
     # A hand-set noise multiplier that would overspend is refused before any training.
     with pytest.raises((PrivacyBudgetExceededError, InvalidInputError), match="budget"):

@@ -23,6 +23,7 @@ from dp_instructions.privacy import (
     default_delta,
     dpsgd_schedule,
 )
+from dp_instructions.privacy.parameters import PrivacyParameters
 
 # The paper (Yu et al. 2024, Appendix F.4): 180k training instructions, expected batch
 # 4096, 10 epochs of Poisson-sampled DP-SGD, delta 5e-7, one histogram with sigma 10.
@@ -143,12 +144,8 @@ def test_delta_must_be_below_one_over_n():
     for bad in (1 / N, 2 / N, 1e-3, 0.0, -1e-9, math.nan, math.inf):
         with pytest.raises(InvalidBudgetError, match="delta"):
             check_delta(bad, N)
-    assert Budget.from_params({"epsilon": 6.0, "delta": None}, N) == Budget(6.0, 5e-7)
-    assert Budget.from_params({"epsilon": 3, "delta": 1e-6}, N) == Budget(3.0, 1e-6)
+    assert Budget.from_params(PrivacyParameters(epsilon=6.0, delta=None), N) == Budget(6.0, 5e-7)
+    assert Budget.from_params(PrivacyParameters(epsilon=3, delta=1e-6), N) == Budget(3.0, 1e-6)
     with pytest.raises(InvalidBudgetError, match="1/N"):
-        Budget.from_params({"epsilon": 6.0, "delta": 1e-5}, N)
-    with pytest.raises(InvalidBudgetError, match="epsilon"):
-        Budget.from_params({"epsilon": 0, "delta": None}, N)
-    with pytest.raises(InvalidBudgetError, match="epsilon"):
-        Budget.from_params({"delta": None}, N)
+        Budget.from_params(PrivacyParameters(epsilon=6.0, delta=1e-5), N)
     assert issubclass(InvalidBudgetError, ValueError)

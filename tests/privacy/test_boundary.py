@@ -223,16 +223,16 @@ def test_the_project_is_wired_and_its_own_graph_holds():
         violations = check_privacy_boundary(dict(pipelines), conf)
         assert violations == [], "\n".join(map(str, violations))
         assert conf["privacy_ledger"]["metadata"] == {"privacy": "public"}
-        assert context.params["privacy"]["epsilon"] > 0
+        assert context.params["privacy"].epsilon > 0
 
 
 PROBE_NODES = '''
 import numpy as np
-from dp_instructions.privacy import Budget, Gaussian, NoiseSource, fingerprint_texts
+from dp_instructions.privacy import Budget, Gaussian, NoiseSource, PrivacyParameters, fingerprint_texts
 
 
-def dp_count(texts, ledger, privacy):
-    noise = NoiseSource.from_seed(privacy["noise_seed"])
+def dp_count(texts, ledger, privacy: PrivacyParameters):
+    noise = NoiseSource.from_seed(privacy.noise_seed)
     ledger.charge(stage="probe.dp_count", mechanisms=[Gaussian(5.0)], fingerprint=fingerprint_texts(texts),
                   dataset_size=len(texts), budget=Budget.from_params(privacy, len(texts)), noise=noise,
                   dataset="texts")

@@ -24,6 +24,7 @@ from dp_instructions.privacy import (
     Gaussian,
     NoiseSource,
     PrivacyLedger,
+    PrivacyParameters,
     SubsampledGaussian,
     compose_epsilon,
     fingerprint_texts,
@@ -220,10 +221,10 @@ def test_concurrent_runs_cannot_both_spend_the_last_of_a_budget(tmp_path):
 SIGMA = 2.0
 
 
-def noisy_length_histogram(texts: list[str], ledger: PrivacyLedger, privacy: dict) -> list[float]:
+def noisy_length_histogram(texts: list[str], ledger: PrivacyLedger, privacy: PrivacyParameters) -> list[float]:
     """A dp_mechanism node: histogram of text lengths mod 4 (one vote per text: L2
     sensitivity 1) with Gaussian noise, charged to the ledger before it is released."""
-    noise = NoiseSource.from_seed(privacy["noise_seed"])
+    noise = NoiseSource.from_seed(privacy.noise_seed)
     ledger.charge(
         stage="probe.noisy_length_histogram",
         mechanisms=[Gaussian(SIGMA)],
@@ -269,7 +270,7 @@ def _probe(tmp_path: Path, epsilon: float) -> tuple[Pipeline, DataCatalog]:
         },
     }
     catalog = DataCatalog.from_config(config)
-    catalog["params:privacy"] = {"epsilon": epsilon, "delta": None, "noise_seed": None}
+    catalog["params:privacy"] = PrivacyParameters(epsilon=epsilon, delta=None, noise_seed=None)
     pipeline = Pipeline(
         [
             Node(noisy_length_histogram, ["texts", "privacy_ledger", "params:privacy"], "noisy_histogram",

@@ -31,9 +31,10 @@ from dp_instructions.resampling.histogram import (
     request_histogram,
 )
 from dp_instructions.resampling.parameters import ClusteringConfig
+from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, HashingEncoder, instructions
 
-PRIVACY = {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": 11}
+PRIVACY = PrivacyParameters.model_validate({"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": 11})
 FP = fingerprint_texts(["a", "b"])
 
 
@@ -161,7 +162,7 @@ def test_one_helper_releases_for_any_stage_and_a_record_of_another_stage_does_no
 def test_a_refused_release_raises_and_releases_nothing(tmp_path, setup):
     real, xr, clustering = setup
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
-    request = prepare_release(real, clustering, ReleasedHistograms(), {**PRIVACY, "epsilon": 5.4})
+    request = prepare_release(real, clustering, ReleasedHistograms(), PRIVACY.model_copy(update={"epsilon": 5.4}))
     # Fine-tuning already spent epsilon 5.22 of 5.4; the histogram would take it to 5.61.
     ledger.charge(stage="dp_generation.train_generator", mechanisms=[Gaussian(0.7)],
                   fingerprint=request.fingerprint, dataset_size=request.dataset_size, budget=request.budget,
@@ -189,10 +190,10 @@ def test_every_instruction_casts_exactly_one_vote(setup):
         (pl.DataFrame({"id": ["a", "a"], "text": ["x", "y"]}), PRIVACY, "`id` has 1 duplicated"),
         (pl.DataFrame({"id": ["a", "b"], "text": ["x", None]}), PRIVACY, "`text` has 1 null"),
         (pl.DataFrame({"id": ["a"]}), PRIVACY, r"no column\(s\) \['text'\]"),
-        (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), {**PRIVACY, "histogram_noise_multiplier": 0},
+        (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), PRIVACY.model_copy(update={"histogram_noise_multiplier": None}),
          "privacy.histogram_noise_multiplier"),
-        (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), {**PRIVACY, "delta": 0.6}, "delta"),
-        (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), {**PRIVACY, "noise_seed": -1}, "seed"),
+        (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), PRIVACY.model_copy(update={"delta": 0.6}), "delta"),
+        (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), PRIVACY.model_copy(update={"noise_seed": -1}), "seed"),
     ],
 )
 def test_bad_private_input_fails_before_anything_is_charged(setup, frame, privacy, message):

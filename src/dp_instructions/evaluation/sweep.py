@@ -60,6 +60,7 @@ from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
 from dp_instructions.privacy.ledger import PrivacyLedger
 from dp_instructions.privacy.noise import NoiseSource
+from dp_instructions.privacy.parameters import PrivacyParameters
 from dp_instructions.resampling import embeddings as encoders
 from dp_instructions.resampling.clustering import Clustering, fit_clustering
 from dp_instructions.resampling.histogram import (
@@ -133,7 +134,7 @@ def release_histograms(
     voters: pl.DataFrame,
     *,
     ledger: PrivacyLedger,
-    privacy: Mapping[str, Any],
+    privacy: PrivacyParameters,
     config: SweepConfig,
     released: Mapping[str, NoisyHistogram],
 ) -> dict[str, Any]:
@@ -146,7 +147,7 @@ def release_histograms(
     n = voters.height
     fingerprint = fingerprint_texts(voters["text"])
     budget = Budget.from_params(privacy, n)
-    noise_seed = privacy.get("noise_seed")
+    noise_seed = privacy.noise_seed
     noise = NoiseSource.from_seed(noise_seed)  # one stream for every point of the sweep
     vectors: npt.NDArray[np.float32] | None = None
     points = []

@@ -39,6 +39,7 @@ from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
 from dp_instructions.privacy.ledger import PrivacyLedger
 from dp_instructions.privacy.noise import NoiseSource
+from dp_instructions.privacy.parameters import PrivacyParameters
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def train_dp_generator(
     instructions_train: pl.DataFrame,
     ledger: PrivacyLedger,
     config: GenerationConfig,
-    privacy: dict[str, Any],
+    privacy: PrivacyParameters,
 ) -> tuple[GeneratorArtifact, dict[str, Any]]:
     """Fine-tune LoRA with DP on ``training_data`` (``instructions_train`` plus any canaries)
     and return the generator (dp_release) and a training report (private: it holds losses
@@ -87,8 +88,8 @@ def train_dp_generator(
     n_private = len(private_texts)
     fingerprint = fingerprint_texts(instructions_train["text"])
     budget = Budget.from_params(privacy, n_private)
-    noise = NoiseSource.from_seed(privacy.get("noise_seed"))
-    histogram_sigma = privacy.get("histogram_noise_multiplier")
+    noise = NoiseSource.from_seed(privacy.noise_seed)
+    histogram_sigma = privacy.histogram_noise_multiplier
     device = pick_device(config.device)
     ft = config.finetune
 

@@ -20,6 +20,7 @@ from typing import Any
 
 _EXPORTS = {
     "Budget": "budget",
+    "PrivacyParameters": "parameters",
     "check_delta": "budget",
     "default_delta": "budget",
     "AccountingPrecision": "accounting",

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from dp_instructions.exceptions import InvalidBudgetError
+from dp_instructions.privacy.parameters import PrivacyParameters
 
 __all__ = ["Budget", "check_delta", "default_delta"]
 
@@ -82,12 +81,7 @@ class Budget:
         return cls(epsilon=epsilon, delta=d)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any], dataset_size: int) -> Budget:
-        """Build from the ``privacy:`` block of ``parameters.yml`` (``params:privacy``):
-        ``epsilon`` (required) and ``delta`` (null = default for N)."""
-        if not isinstance(params, Mapping) or "epsilon" not in params:
-            raise InvalidBudgetError(
-                "parameters `privacy` must be a mapping with at least `epsilon` "
-                f"(and optionally `delta`), got {params!r}"
-            )
-        return cls.for_dataset(params["epsilon"], dataset_size, params.get("delta"))
+    def from_params(cls, params: PrivacyParameters, dataset_size: int) -> Budget:
+        """The budget of a private dataset of ``dataset_size`` records under the
+        ``privacy:`` parameters (``delta: null`` = the default for N)."""
+        return cls.for_dataset(params.epsilon, dataset_size, params.delta)

@@ -49,6 +49,7 @@ from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
 from dp_instructions.privacy.ledger import LedgerRecord, PrivacyLedger
 from dp_instructions.privacy.noise import NoiseSource
+from dp_instructions.privacy.parameters import PrivacyParameters
 from dp_instructions.resampling.clustering import Clustering
 
 __all__ = [
@@ -293,13 +294,13 @@ def request_histogram(
     )
 
 
-def _sigma(privacy: Mapping[str, Any]) -> float:
-    sigma = privacy.get("histogram_noise_multiplier")
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not (math.isfinite(sigma) and sigma > 0):
+def _sigma(privacy: PrivacyParameters) -> float:
+    if privacy.histogram_noise_multiplier is None:
         raise InvalidInputError(
-            f"parameter `privacy.histogram_noise_multiplier` must be a finite number > 0, got {sigma!r}"
+            "parameter `privacy.histogram_noise_multiplier` is null: the resampling stage releases a noisy "
+            "histogram and needs its noise multiplier"
         )
-    return float(sigma)
+    return privacy.histogram_noise_multiplier
 
 
 def check_private_instructions(instructions: pl.DataFrame, dataset: str = PRIVATE_DATASET) -> None:
@@ -329,7 +330,7 @@ def prepare_release(
     instructions: pl.DataFrame,
     clustering: Clustering,
     released: Mapping[str, NoisyHistogram],
-    privacy: Mapping[str, Any],
+    privacy: PrivacyParameters,
 ) -> HistogramRequest:
     """Check the private side and the privacy parameters, and look for an earlier release
     of the same histogram. Spends nothing."""
@@ -337,7 +338,7 @@ def prepare_release(
     n = instructions.height
     budget = Budget.from_params(privacy, n)
     sigma = _sigma(privacy)
-    noise_seed = privacy.get("noise_seed")
+    noise_seed = privacy.noise_seed
     NoiseSource.from_seed(noise_seed)  # validates the seed now, not after the charge
     return request_histogram(
         fingerprint=fingerprint_texts(instructions["text"]),

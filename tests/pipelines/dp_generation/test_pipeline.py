@@ -15,6 +15,7 @@ from dp_instructions.models.canaries import CANARY_SCHEMA
 from dp_instructions.models.config import DPGenerationParameters
 from dp_instructions.pipelines.dp_generation import create_pipeline
 from dp_instructions.privacy import PrivacyLedger, fingerprint_texts
+from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.kedro_session import latest_version, project_copy, run_pipeline
 from tests.models.conftest import corpus
 
@@ -28,7 +29,7 @@ TINY = {
     "sampling": {"num_samples": 40, "batch_size": 20, "max_new_tokens": 12},
     "canaries": {"enabled": True, "repetitions": [1, 10], "per_repetition": 1, "kinds": ["phone"], "seed": 3},
 }
-PRIVACY = {"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None}
+PRIVACY = PrivacyParameters.model_validate({"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None})
 
 
 def test_sliced_run_releases_a_generator_and_samples(tmp_path):

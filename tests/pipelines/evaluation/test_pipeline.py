@@ -20,6 +20,7 @@ from dp_instructions.privacy import PrivacyLedger, check_privacy_boundary
 from dp_instructions.privacy.boundary import DP_MECHANISM_TAG
 from dp_instructions.resampling.histogram import ReleasedHistograms
 from dp_instructions.resampling.parameters import ResamplingParameters
+from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.evaluation import fakes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,7 +31,7 @@ TINY = {
     "canary_audit": {"num_alternatives": 40, "num_unprompted_samples": 8, "greedy_max_new_tokens": 20,
                      "batch_size": 64, "sampling": {"batch_size": 16, "max_new_tokens": 39}, "device": "cpu"},
 }
-PRIVACY = {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None}
+PRIVACY = PrivacyParameters.model_validate({"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None})
 
 
 def upstream() -> dict[str, pl.DataFrame]:

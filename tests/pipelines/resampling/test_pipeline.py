@@ -28,10 +28,11 @@ from dp_instructions.privacy import PrivacyLedger
 from dp_instructions.privacy.boundary import assert_privacy_boundary
 from dp_instructions.resampling import embeddings
 from dp_instructions.resampling.parameters import ResamplingParameters
+from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, fake_encoder, instructions, synthetic
 
 ROOT = Path(__file__).resolve().parents[3]
-PRIVACY = {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": None}
+PRIVACY = PrivacyParameters.model_validate({"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": None})
 
 
 def params(**changes) -> ResamplingParameters:

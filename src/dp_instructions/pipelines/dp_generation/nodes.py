@@ -19,6 +19,7 @@ from dp_instructions.models.sampling import clean_samples, sample_instructions
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
 from dp_instructions.models.train_generator import train_dp_generator as _train_dp
 from dp_instructions.privacy.ledger import PrivacyLedger
+from dp_instructions.privacy.parameters import PrivacyParameters
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def train_dp_generator(
     instructions_train: pl.DataFrame,
     ledger: PrivacyLedger,
     params: DPGenerationParameters,
-    privacy: dict[str, Any],
+    privacy: PrivacyParameters,
     seed: int,
 ) -> tuple[GeneratorArtifact, dict[str, Any]]:
     """The DP generator release (dp_mechanism): plan, charge the ledger, fine-tune."""

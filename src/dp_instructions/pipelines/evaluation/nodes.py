@@ -20,6 +20,7 @@ from dp_instructions.evaluation.samples import dataset_texts, draw_pool
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import GeneratorArtifact
 from dp_instructions.privacy.ledger import PrivacyLedger
+from dp_instructions.privacy.parameters import PrivacyParameters
 from dp_instructions.resampling.histogram import ReleasedHistograms
 from dp_instructions.resampling.parameters import ResamplingParameters
 
@@ -79,7 +80,7 @@ def release_sweep_histograms(
     released_sweep_histograms: ReleasedHistograms,
     privacy_ledger: PrivacyLedger,
     params: EvaluationParameters,
-    privacy: dict[str, Any],
+    privacy: PrivacyParameters,
 ) -> dict[str, Any]:
     """DP mechanism: one noisy vote histogram of the validation split per (K, sigma),
     reused instead when the same histogram was released before."""

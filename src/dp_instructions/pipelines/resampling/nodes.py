@@ -17,6 +17,7 @@ import polars as pl
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.privacy.ledger import PrivacyLedger
+from dp_instructions.privacy.parameters import PrivacyParameters
 from dp_instructions.resampling import clustering, embeddings, histogram, report, sampling, targets
 from dp_instructions.resampling.parameters import ResamplingParameters
 
@@ -92,7 +93,7 @@ def prepare_histogram_release(
     synthetic_clustering: clustering.Clustering,
     released_histograms: histogram.ReleasedHistograms,
     plan: ResamplingPlan,
-    privacy: dict[str, Any],
+    privacy: PrivacyParameters,
 ) -> histogram.HistogramRequest:
     """Check the private side and look for an earlier release of the same histogram."""
     request = histogram.prepare_release(instructions_train, synthetic_clustering, released_histograms, privacy)
