@@ -9,7 +9,7 @@ import torch
 
 from dp_instructions.exceptions import InvalidInputError, PrivacyBudgetExceededError
 from dp_instructions.models.artifact import BaseModel
-from dp_instructions.models.config import DPGenerationParameters, GenerationConfig
+from dp_instructions.models.parameters import DPGenerationParameters, GenerationConfig
 from dp_instructions.models.dp_training import checkpoint
 from dp_instructions.models.train_generator import STAGE, train_dp_generator
 from dp_instructions.privacy import PrivacyLedger, SubsampledGaussian, compose_epsilon, fingerprint_texts

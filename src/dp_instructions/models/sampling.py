@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class SamplingConfig:
     """How to sample: built from ``dp_generation.sampling`` and the run's seed
-    (:meth:`~dp_instructions.models.config.SamplingParameters.config`) or by the canary audit.
+    (:meth:`~dp_instructions.models.parameters.SamplingParameters.config`) or by the canary audit.
     ``top_p`` and ``temperature`` default to the paper's nucleus settings."""
 
     num_samples: int

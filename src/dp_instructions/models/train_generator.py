@@ -21,7 +21,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
-from dp_instructions.models.config import GenerationConfig
+from dp_instructions.models.parameters import GenerationConfig
 from dp_instructions.models.device import pick_device
 from dp_instructions.models.dp_training.loop import DPFineTuneConfig, TrainingResult, train_lora
 from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess

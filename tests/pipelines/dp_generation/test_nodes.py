@@ -8,7 +8,7 @@ import torch
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import GeneratorArtifact
-from dp_instructions.models.config import DPGenerationParameters
+from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.pipelines.dp_generation.nodes import build_public_tokenizer, sample_synthetic_instructions
 
 

@@ -12,7 +12,7 @@ from kedro.runner import SequentialRunner
 from dp_instructions.demo.corpus import generate_public_instructions
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
 from dp_instructions.models.canaries import CANARY_SCHEMA
-from dp_instructions.models.config import DPGenerationParameters
+from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.pipelines.dp_generation import create_pipeline
 from dp_instructions.privacy import PrivacyLedger, fingerprint_texts
 from dp_instructions.privacy.parameters import PrivacyParameters

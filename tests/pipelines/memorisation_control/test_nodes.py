@@ -7,7 +7,7 @@ import polars as pl
 
 from dp_instructions.models.artifact import BaseModel
 from dp_instructions.models.canaries import CanaryParameters, make_canaries
-from dp_instructions.models.config import DPGenerationParameters
+from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.pipelines.memorisation_control import create_pipeline, nodes
 from tests.models.conftest import corpus
 

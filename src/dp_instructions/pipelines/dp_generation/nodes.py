@@ -12,7 +12,7 @@ from transformers import PreTrainedTokenizerBase
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.canaries import insert_canaries, make_canaries
-from dp_instructions.models.config import DPGenerationParameters
+from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.models.device import limit_cpu_threads, pick_device
 from dp_instructions.models.generator import build_small_gpt2, load_hub_tokenizer, pretrain
 from dp_instructions.models.sampling import clean_samples, sample_instructions

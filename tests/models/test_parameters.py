@@ -10,7 +10,7 @@ import yaml
 from kedro.config import OmegaConfigLoader
 from pydantic import ValidationError
 
-from dp_instructions.models.config import DPGenerationParameters, GenerationConfig
+from dp_instructions.models.parameters import DPGenerationParameters, GenerationConfig
 from dp_instructions.models.dp_training.loop import DPFineTuneConfig
 from dp_instructions.models.generator import SmallGPT2Config
 from dp_instructions.models.sampling import SamplingConfig
