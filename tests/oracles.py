@@ -40,9 +40,7 @@ def _ngrams(text: str, n: int) -> list[tuple[str, ...]]:
     return [tuple(ws[k : k + n]) for k in range(len(ws) - n + 1)]
 
 
-def ngram_dedup(
-    texts: Sequence[str], n: int, reference: Iterable[str] = ()
-) -> tuple[list[bool], list[int]]:
+def ngram_dedup(texts: Sequence[str], n: int, reference: Iterable[str] = ()) -> tuple[list[bool], list[int]]:
     """(kept, matched) with matched = earliest earlier text sharing an n-gram, else -2 if
     a reference text shares one, else -1."""
     ref: set[tuple[str, ...]] = set()
@@ -99,18 +97,12 @@ def vote_counts(x: np.ndarray, centroids: np.ndarray) -> list[int]:
     return counts
 
 
-def resample_shortfalls(
-    labels: Sequence[int], targets: Sequence[int], replace: bool
-) -> list[tuple[int, int, int]]:
+def resample_shortfalls(labels: Sequence[int], targets: Sequence[int], replace: bool) -> list[tuple[int, int, int]]:
     """(cluster, needed, available) for every cluster that cannot meet its target."""
     sizes = [0] * len(targets)
     for label in labels:
         sizes[label] += 1
-    return [
-        (j, t, sizes[j])
-        for j, t in enumerate(targets)
-        if ((t > 0 and sizes[j] == 0) if replace else t > sizes[j])
-    ]
+    return [(j, t, sizes[j]) for j, t in enumerate(targets) if ((t > 0 and sizes[j] == 0) if replace else t > sizes[j])]
 
 
 def resample_with_masks(labels: np.ndarray, targets: np.ndarray, seed: int) -> np.ndarray:

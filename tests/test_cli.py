@@ -38,12 +38,30 @@ def ledger_file(tmp_path_factory) -> Path:
     train = fingerprint_texts([f"train {i}" for i in range(N)])
     other = fingerprint_texts([f"other {i}" for i in range(N)])
     common = {"dataset_size": N, "budget": budget}
-    ledger.charge(stage="dp_generation.train_generator", mechanisms=[SubsampledGaussian(1.2, 0.02, 100)],
-                  fingerprint=train, dataset="instructions_train", noise=NoiseSource.secure(), **common)
-    ledger.charge(stage="resampling.noisy_histogram", mechanisms=[Gaussian(10.0)], fingerprint=train,
-                  dataset="instructions_train", noise=NoiseSource.fixed(3), **common)
-    ledger.charge(stage="resampling.noisy_histogram", mechanisms=[Gaussian(10.0)], fingerprint=other,
-                  dataset="instructions_val", noise=NoiseSource.secure(), **common)
+    ledger.charge(
+        stage="dp_generation.train_generator",
+        mechanisms=[SubsampledGaussian(1.2, 0.02, 100)],
+        fingerprint=train,
+        dataset="instructions_train",
+        noise=NoiseSource.secure(),
+        **common,
+    )
+    ledger.charge(
+        stage="resampling.noisy_histogram",
+        mechanisms=[Gaussian(10.0)],
+        fingerprint=train,
+        dataset="instructions_train",
+        noise=NoiseSource.fixed(3),
+        **common,
+    )
+    ledger.charge(
+        stage="resampling.noisy_histogram",
+        mechanisms=[Gaussian(10.0)],
+        fingerprint=other,
+        dataset="instructions_val",
+        noise=NoiseSource.secure(),
+        **common,
+    )
     return path
 
 
@@ -80,7 +98,7 @@ def test_status_json_matches_the_ledger(ledger_file, tmp_path):
     result = invoke("--ledger", str(fresh_copy(ledger_file, tmp_path)), "--json")
     assert result.exit_code == 0, result.output
     # kedro's own bootstrap may log a line before the command runs
-    report = json.loads(result.output[result.output.index("{"):])
+    report = json.loads(result.output[result.output.index("{") :])
     assert report["budget"]["epsilon"] == 6.0 and report["budget"]["delta"] is None
     accounts = {a.fingerprint: a for a in PrivacyLedger(ledger_file).accounts()}
     assert len(report["datasets"]) == 2 and len(report["releases"]) == 3
@@ -115,11 +133,16 @@ def test_status_reports_against_the_budget_in_force(tmp_path):
     ledger would refuse to spend beyond 2, so status reports against 2."""
     path = tmp_path / "ledger.jsonl"
     fp = fingerprint_texts([f"t {i}" for i in range(N)])
-    PrivacyLedger(path).charge(stage="s", mechanisms=[Gaussian(10.0)], fingerprint=fp, dataset_size=N,
-                               budget=Budget.for_dataset(2.0, N), noise=NoiseSource.secure())
+    PrivacyLedger(path).charge(
+        stage="s",
+        mechanisms=[Gaussian(10.0)],
+        fingerprint=fp,
+        dataset_size=N,
+        budget=Budget.for_dataset(2.0, N),
+        noise=NoiseSource.secure(),
+    )
     result = invoke("--ledger", str(path), "--json")
-    (d,) = json.loads(result.output[result.output.index("{"):])["datasets"]
+    (d,) = json.loads(result.output[result.output.index("{") :])["datasets"]
     assert d["epsilon_budget"] == 2.0 and d["budget_raised_in_parameters"] is True
     assert d["epsilon_remaining"] == pytest.approx(2.0 - d["epsilon_spent"])
     assert "cannot be raised after spending" in invoke("--ledger", str(path)).output
-

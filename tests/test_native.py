@@ -88,7 +88,12 @@ def test_vote_counts_agree_with_faiss():
         (np.zeros((3, 4), np.float32), np.zeros((0, 4), np.float32), InvalidInputError, "K >= 1"),
         (np.zeros(4, np.float32), np.zeros((2, 4), np.float32), InvalidInputError, "2-dimensional"),
         (np.zeros((3, 8), np.float32)[:, ::2], np.zeros((2, 4), np.float32), InvalidInputError, "C-contiguous"),
-        (np.zeros((3, 4), np.float32), np.array([[0, 0, np.inf, 0]], np.float32), NonFiniteValueError, "`centroids`.*row 0, column 2"),
+        (
+            np.zeros((3, 4), np.float32),
+            np.array([[0, 0, np.inf, 0]], np.float32),
+            NonFiniteValueError,
+            "`centroids`.*row 0, column 2",
+        ),
         ([[0.0]], np.zeros((1, 1), np.float32), InvalidInputError, "numpy array"),
     ],
 )

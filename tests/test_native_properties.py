@@ -20,12 +20,30 @@ any_text = st.text(alphabet=any_char, max_size=60)
 # A small vocabulary so that n-grams repeat across texts, with tricky Unicode cases:
 # case folding (İ, ß, Σ final sigma), CJK, Arabic-Indic digits, a superscript (not a word
 # character), combining marks, underscores.
-VOCAB = ["a", "B", "c", "dé", "İstanbul", "STRASSE", "straße", "ΟΔΟΣ", "οδος", "東京", "٣",
-         "x²y", "_", "e\u0301", "Ⅻ", "naïve", "NAÏVE", "ǅ"]
+VOCAB = [
+    "a",
+    "B",
+    "c",
+    "dé",
+    "İstanbul",
+    "STRASSE",
+    "straße",
+    "ΟΔΟΣ",
+    "οδος",
+    "東京",
+    "٣",
+    "x²y",
+    "_",
+    "e\u0301",
+    "Ⅻ",
+    "naïve",
+    "NAÏVE",
+    "ǅ",
+]
 SEPARATORS = [" ", "  ", ", ", "\n", "-", ".", "\u3000", "—"]
-vocab_text = st.lists(
-    st.tuples(st.sampled_from(VOCAB), st.sampled_from(SEPARATORS)), max_size=14
-).map(lambda parts: "".join(w + s for w, s in parts))
+vocab_text = st.lists(st.tuples(st.sampled_from(VOCAB), st.sampled_from(SEPARATORS)), max_size=14).map(
+    lambda parts: "".join(w + s for w, s in parts)
+)
 some_text = st.one_of(vocab_text, any_text)
 
 
@@ -74,9 +92,7 @@ def test_nearest_centroid_matches_oracle_with_exact_ties(data, threads):
     exp_labels, exp_dists = oracles.nearest_centroid(x, centroids)
     assert labels.tolist() == exp_labels
     assert dists.tolist() == [float(np.float32(v)) for v in exp_dists]
-    assert native.vote_counts(x, centroids, num_threads=threads).tolist() == oracles.vote_counts(
-        x, centroids
-    )
+    assert native.vote_counts(x, centroids, num_threads=threads).tolist() == oracles.vote_counts(x, centroids)
 
 
 @given(points_and_centroids(exact=False))
@@ -101,8 +117,7 @@ def test_nearest_centroid_matches_oracle_on_general_floats(data):
 def labels_and_targets(draw):
     k = draw(st.integers(min_value=0, max_value=8))
     m = draw(st.integers(min_value=0, max_value=60)) if k else 0
-    labels = np.asarray(draw(st.lists(st.integers(0, k - 1), min_size=m, max_size=m)) if k else [],
-                        dtype=np.int64)
+    labels = np.asarray(draw(st.lists(st.integers(0, k - 1), min_size=m, max_size=m)) if k else [], dtype=np.int64)
     targets = np.asarray(draw(st.lists(st.integers(0, 12), min_size=k, max_size=k)), dtype=np.int64)
     return labels, targets
 

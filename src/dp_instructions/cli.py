@@ -58,9 +58,7 @@ def _load_project(metadata: Any, env: str | None) -> tuple[Any, Any]:
                 params = context.params.get("privacy")
                 catalog = context.catalog
                 if LEDGER_DATASET not in catalog:
-                    raise click.ClickException(
-                        f"the catalog has no '{LEDGER_DATASET}' entry (conf/base/catalog.yml)"
-                    )
+                    raise click.ClickException(f"the catalog has no '{LEDGER_DATASET}' entry (conf/base/catalog.yml)")
                 ledger = catalog.get(LEDGER_DATASET).load()
     finally:
         kedro_logger.setLevel(previous_level)

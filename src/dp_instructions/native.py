@@ -55,9 +55,7 @@ def _check_texts(texts: Sequence[str], name: str) -> list[str] | Sequence[str]:
         texts = list(texts)
     for i, t in enumerate(texts):
         if not isinstance(t, str):
-            raise InvalidInputError(
-                f"`{name}[{i}]` is {type(t).__name__}, expected str (drop or fill nulls first)"
-            )
+            raise InvalidInputError(f"`{name}[{i}]` is {type(t).__name__}, expected str (drop or fill nulls first)")
     return texts
 
 
@@ -77,9 +75,7 @@ def _check_array(a: object, name: str, dtype: type, ndim: int) -> np.ndarray:
     if a.ndim != ndim:
         raise InvalidInputError(f"`{name}` must be {ndim}-dimensional, got shape {a.shape}")
     if not a.flags.c_contiguous:
-        raise InvalidInputError(
-            f"`{name}` is not C-contiguous; pass numpy.ascontiguousarray({name})"
-        )
+        raise InvalidInputError(f"`{name}` is not C-contiguous; pass numpy.ascontiguousarray({name})")
     return a
 
 

@@ -85,8 +85,10 @@ def main() -> None:
     print()
     print("| run | conversations | ours (s) | plain Python (s) | speed-up | kept (ours / reference) |")
     print("|---|---:|---:|---:|---:|---|")
-    print(f"| data_cleansing end to end | {args.reference_size:,} | {ours_small_s:.2f} | {ref_s:.2f} "
-          f"| {ref_s / ours_small_s:.1f}x | {ours_kept:,} / {ref_kept:,} |")
+    print(
+        f"| data_cleansing end to end | {args.reference_size:,} | {ours_small_s:.2f} | {ref_s:.2f} "
+        f"| {ref_s / ours_small_s:.1f}x | {ours_kept:,} / {ref_kept:,} |"
+    )
     print(f"| data_cleansing end to end | {args.size:,} | {ours_s:.1f} | - | - | {kept:,} |")
 
 

@@ -74,8 +74,11 @@ def instruction_texts(n: int, seed: int) -> list[str]:
     from dp_instructions.demo.corpus import generate_conversations
 
     frame = generate_conversations(size=int(n * 1.6) + 50, seed=seed)
-    texts = [conv[0]["content"] for conv, lang in zip(frame["conversation"].to_list(), frame["language"].to_list())
-             if lang == "English" and conv and (conv[0]["content"] or "").strip()]
+    texts = [
+        conv[0]["content"]
+        for conv, lang in zip(frame["conversation"].to_list(), frame["language"].to_list())
+        if lang == "English" and conv and (conv[0]["content"] or "").strip()
+    ]
     if len(texts) < n:
         raise SystemExit(f"the demo corpus gave only {len(texts)} English instructions, fewer than {n}")
     return texts[:n]
@@ -90,13 +93,27 @@ def build_model(tokenizer, size: str):
 
 
 def run_arm(arm: str, base, tokenizer, texts, args, device, seed: int):
-    cfg = DPFineTuneConfig(expected_batch_size=args.batch, physical_batch_size=args.batch,
-                           max_length=MODEL_SIZES[args.model_size][0].max_length, dp=arm != "lora",
-                           seed=seed, learning_rate=1e-3)
+    cfg = DPFineTuneConfig(
+        expected_batch_size=args.batch,
+        physical_batch_size=args.batch,
+        max_length=MODEL_SIZES[args.model_size][0].max_length,
+        dp=arm != "lora",
+        seed=seed,
+        learning_rate=1e-3,
+    )
     noise = NoiseSource.secure() if arm == "dp-secure" else NoiseSource.fixed(seed)
     model = copy.deepcopy(base).to(device)
-    return train_lora(model, tokenizer, texts, cfg, sampling_rate=args.batch / len(texts), steps=args.steps,
-                      noise_multiplier=1.0, noise_source=noise, device=device)
+    return train_lora(
+        model,
+        tokenizer,
+        texts,
+        cfg,
+        sampling_rate=args.batch / len(texts),
+        steps=args.steps,
+        noise_multiplier=1.0,
+        noise_source=noise,
+        device=device,
+    )
 
 
 def profile_dp(base, tokenizer, texts, args, device) -> str:
@@ -113,8 +130,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", help="cpu or cuda[:n]")
     parser.add_argument("--model-size", default="small", choices=sorted(MODEL_SIZES))
-    parser.add_argument("--batch", type=int, default=None,
-                        help="expected batch = micro-batch (default 32 cpu / 64 cuda)")
+    parser.add_argument(
+        "--batch", type=int, default=None, help="expected batch = micro-batch (default 32 cpu / 64 cuda)"
+    )
     parser.add_argument("--steps", type=int, default=15, help="steps per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per arm (median)")
     parser.add_argument("--train-size", type=int, default=2000)
@@ -143,11 +161,13 @@ def main() -> None:
     base = build_model(tokenizer, args.model_size)
     n_params = sum(p.numel() for p in base.parameters())
     lengths = [len(ids) for ids in tokenizer(texts[:500])["input_ids"]]
-    print(f"model {args.model_size}: {n_params / 1e6:.1f}M parameters, vocab rows {base.config.vocab_size}, "
-          f"max length {MODEL_SIZES[args.model_size][0].max_length}; device {device}, torch threads "
-          f"{torch.get_num_threads()}; {len(texts)} instructions (median {statistics.median(lengths):.0f} tokens); "
-          f"batch {args.batch} (expected = micro), {args.steps} steps x {args.runs} runs "
-          f"(setup {time.perf_counter() - t0:.1f}s)")
+    print(
+        f"model {args.model_size}: {n_params / 1e6:.1f}M parameters, vocab rows {base.config.vocab_size}, "
+        f"max length {MODEL_SIZES[args.model_size][0].max_length}; device {device}, torch threads "
+        f"{torch.get_num_threads()}; {len(texts)} instructions (median {statistics.median(lengths):.0f} tokens); "
+        f"batch {args.batch} (expected = micro), {args.steps} steps x {args.runs} runs "
+        f"(setup {time.perf_counter() - t0:.1f}s)"
+    )
 
     arms = ("lora", "dp-fixed", "dp-secure")
     per_step: dict[str, list[float]] = {a: [] for a in arms}
@@ -173,40 +193,69 @@ def main() -> None:
                 trained = model
     med = {a: statistics.median(per_step[a]) for a in arms}
     kind = "CPU" if use_cpu_time else "wall"
-    print(f"\n{'arm':<10} {f'median step, {kind} (ms)':>24} {'per run (ms)':>28} {'median step, wall (ms)':>24} "
-          f"{f'{kind} ms / example':>18}")
+    print(
+        f"\n{'arm':<10} {f'median step, {kind} (ms)':>24} {'per run (ms)':>28} {'median step, wall (ms)':>24} "
+        f"{f'{kind} ms / example':>18}"
+    )
     for arm in arms:
         runs = ", ".join(f"{1e3 * s:.1f}" for s in per_step[arm])
-        print(f"{arm:<10} {1e3 * med[arm]:>24.1f} {runs:>28} {1e3 * statistics.median(wall_step[arm]):>24.1f} "
-              f"{1e3 * statistics.median(per_example[arm]):>18.2f}")
+        print(
+            f"{arm:<10} {1e3 * med[arm]:>24.1f} {runs:>28} {1e3 * statistics.median(wall_step[arm]):>24.1f} "
+            f"{1e3 * statistics.median(per_example[arm]):>18.2f}"
+        )
     ratio_secure = med["dp-secure"] / med["lora"]
     ratio_fixed = med["dp-fixed"] / med["lora"]
     verdict = "meets" if ratio_secure <= 1.3 else "MISSES"
     wall_ratio = statistics.median(wall_step["dp-secure"]) / statistics.median(wall_step["lora"])
-    print(f"\nDP-LoRA / LoRA step time ({kind}): {ratio_secure:.2f} with secure noise ({verdict} the 1.3 target), "
-          f"{ratio_fixed:.2f} with fixed-seed noise (identical batches); wall-time ratio {wall_ratio:.2f}")
+    print(
+        f"\nDP-LoRA / LoRA step time ({kind}): {ratio_secure:.2f} with secure noise ({verdict} the 1.3 target), "
+        f"{ratio_fixed:.2f} with fixed-seed noise (identical batches); wall-time ratio {wall_ratio:.2f}"
+    )
 
-    sampling_cfg = SamplingConfig(num_samples=args.samples, batch_size=min(args.samples, 128),
-                                  max_new_tokens=MODEL_SIZES[args.model_size][0].max_length - 1, seed=0)
+    sampling_cfg = SamplingConfig(
+        num_samples=args.samples,
+        batch_size=min(args.samples, 128),
+        max_new_tokens=MODEL_SIZES[args.model_size][0].max_length - 1,
+        seed=0,
+    )
     sample_instructions(trained, tokenizer, SamplingConfig(num_samples=8, batch_size=8, max_new_tokens=8))  # warm-up
     sampling = [sample_instructions(trained, tokenizer, sampling_cfg)[1] for _ in range(max(1, args.runs))]
     sps = statistics.median(s["samples_per_second"] for s in sampling)
     tps = statistics.median(s["tokens_per_second"] for s in sampling)
-    print(f"sampling (nucleus top_p 0.95, up to {sampling_cfg.max_new_tokens} new tokens, batch "
-          f"{sampling_cfg.batch_size}): {sps:.1f} samples/s, {tps:.0f} new tokens/s")
+    print(
+        f"sampling (nucleus top_p 0.95, up to {sampling_cfg.max_new_tokens} new tokens, batch "
+        f"{sampling_cfg.batch_size}): {sps:.1f} samples/s, {tps:.0f} new tokens/s"
+    )
 
     if args.profile:
         print("\ncProfile of one dp-secure run (top 25 by own time):")
         print(profile_dp(base, tokenizer, texts, args, device))
     if args.json:
-        args.json.write_text(json.dumps({
-            "model_size": args.model_size, "parameters": n_params, "device": str(device),
-            "threads": torch.get_num_threads(), "batch": args.batch, "steps": args.steps, "runs": args.runs,
-            "time": kind, "median_step_seconds": med, "step_seconds": per_step, "wall_step_seconds": wall_step,
-            "ratio_secure": ratio_secure, "wall_ratio_secure": wall_ratio,
-            "ratio_fixed": ratio_fixed, "seconds_per_example": per_example, "sampling_samples_per_second": sps, "sampling_tokens_per_second": tps,
-            "cpu_count": os.cpu_count(),
-        }, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "model_size": args.model_size,
+                    "parameters": n_params,
+                    "device": str(device),
+                    "threads": torch.get_num_threads(),
+                    "batch": args.batch,
+                    "steps": args.steps,
+                    "runs": args.runs,
+                    "time": kind,
+                    "median_step_seconds": med,
+                    "step_seconds": per_step,
+                    "wall_step_seconds": wall_step,
+                    "ratio_secure": ratio_secure,
+                    "wall_ratio_secure": wall_ratio,
+                    "ratio_fixed": ratio_fixed,
+                    "seconds_per_example": per_example,
+                    "sampling_samples_per_second": sps,
+                    "sampling_tokens_per_second": tps,
+                    "cpu_count": os.cpu_count(),
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -46,7 +46,9 @@ def votes_peak_extra_mb(which: str, n: int, k: int, d: int, threads: int) -> flo
     process by sampling its resident set size during a second (warm) call."""
     out = subprocess.run(
         [sys.executable, __file__, "--peak-child", which, str(n), str(k), str(d), str(threads)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -180,9 +182,7 @@ def bench_resample(m: int, k: int, runs: int, threads: int) -> dict:
     labels = rng.integers(0, k, size=m).astype(np.int64)
     sizes = np.bincount(labels, minlength=k)
     targets = (sizes // 2).astype(np.int64)
-    ours_t, ours = median_time(
-        lambda: native.resample_indices(labels, targets, seed=7, num_threads=threads), runs
-    )
+    ours_t, ours = median_time(lambda: native.resample_indices(labels, targets, seed=7, num_threads=threads), runs)
     ref_t, ref = median_time(lambda: oracles.resample_with_masks(labels, targets, seed=7), runs)
     assert len(ours) == len(ref) == targets.sum()
     assert np.array_equal(np.bincount(labels[ours], minlength=k), targets)

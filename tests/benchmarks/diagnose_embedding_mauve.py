@@ -80,63 +80,92 @@ def train_variant(name: str, data: dict[str, Any], params: dict[str, Any]) -> tu
     if name == "lora_not_private":
         # The control node inserts the run's canaries again, so the data are the DP run's.
         artifact, report = control_nodes.train_nonprivate_control(
-            base, tokenizer, data["instructions_train"], data["canaries"], params["dp_generation"], params["seed"])
+            base, tokenizer, data["instructions_train"], data["canaries"], params["dp_generation"], params["seed"]
+        )
         result = report["result"]
-        return artifact, {"steps": result["steps"], "last_loss": result["last_loss"],
-                          "seconds": time.perf_counter() - started}
+        return artifact, {
+            "steps": result["steps"],
+            "last_loss": result["last_loss"],
+            "seconds": time.perf_counter() - started,
+        }
     config = params["dp_generation"].resolve(params["seed"])  # validated by Kedro
     pre = config.pretraining
-    stats = pretrain(base.model, tokenizer, data["instructions_train"]["text"].to_list(),
-                     max_length=min(config.finetune.max_length, pre.max_length), epochs=pre.epochs, batch_size=pre.batch_size,
-                     learning_rate=pre.learning_rate / 3, seed=params["seed"])
+    stats = pretrain(
+        base.model,
+        tokenizer,
+        data["instructions_train"]["text"].to_list(),
+        max_length=min(config.finetune.max_length, pre.max_length),
+        epochs=pre.epochs,
+        batch_size=pre.batch_size,
+        learning_rate=pre.learning_rate / 3,
+        seed=params["seed"],
+    )
     return GeneratorArtifact(model=base.model, tokenizer=tokenizer), {
-        "steps": stats["steps"], "last_loss": stats["last_loss"], "seconds": stats["seconds"]}
+        "steps": stats["steps"],
+        "last_loss": stats["last_loss"],
+        "seconds": stats["seconds"],
+    }
 
 
-def resample(synthetic: pl.DataFrame, data: dict[str, Any], params: dict[str, Any], tmp: Path) -> tuple[pl.DataFrame, dict]:
+def resample(
+    synthetic: pl.DataFrame, data: dict[str, Any], params: dict[str, Any], tmp: Path
+) -> tuple[pl.DataFrame, dict]:
     store = str(tmp / "dp_histogram.json")
-    catalog = DataCatalog({
-        "synthetic_initial": MemoryDataset(synthetic),
-        "instructions_train": MemoryDataset(data["instructions_train"]),
-        # context.params holds the validated models (ResamplingParameters, EvaluationParameters).
-        "params:resampling": MemoryDataset(params["resampling"].model_copy(
-            update={"embedding": params["resampling"].embedding.model_copy(update={"show_progress": False})})),
-        "params:privacy": MemoryDataset(params["privacy"]),
-        "params:seed": MemoryDataset(params["seed"]),
-        "privacy_ledger": PrivacyLedgerDataset(str(tmp / "ledger.jsonl")),
-        "released_histograms": ReleasedHistogramsDataset(store),
-        "dp_histogram": JSONDataset(filepath=store, version=Version(None, None)),
-        "synthetic_resampled": KeptMemoryDataset(),
-        "resampling_report": KeptMemoryDataset(),
-    })
+    catalog = DataCatalog(
+        {
+            "synthetic_initial": MemoryDataset(synthetic),
+            "instructions_train": MemoryDataset(data["instructions_train"]),
+            # context.params holds the validated models (ResamplingParameters, EvaluationParameters).
+            "params:resampling": MemoryDataset(
+                params["resampling"].model_copy(
+                    update={"embedding": params["resampling"].embedding.model_copy(update={"show_progress": False})}
+                )
+            ),
+            "params:privacy": MemoryDataset(params["privacy"]),
+            "params:seed": MemoryDataset(params["seed"]),
+            "privacy_ledger": PrivacyLedgerDataset(str(tmp / "ledger.jsonl")),
+            "released_histograms": ReleasedHistogramsDataset(store),
+            "dp_histogram": JSONDataset(filepath=store, version=Version(None, None)),
+            "synthetic_resampled": KeptMemoryDataset(),
+            "resampling_report": KeptMemoryDataset(),
+        }
+    )
     SequentialRunner().run(resampling_pipeline(), catalog)
     return catalog["synthetic_resampled"].load(), catalog["resampling_report"].load()
 
 
 def mauve(synthetic: pl.DataFrame, resampled: pl.DataFrame, data: dict[str, Any], params: dict[str, Any]) -> dict:
-    catalog = DataCatalog({
-        "synthetic_initial": MemoryDataset(synthetic),
-        "synthetic_resampled": MemoryDataset(resampled),
-        "instructions_test": MemoryDataset(data["instructions_test"]),
-        "instructions_train": MemoryDataset(data["instructions_train"]),
-        "public_instructions": MemoryDataset(data["public_instructions"]),
-        "params:evaluation": MemoryDataset(params["evaluation"]),
-        "params:seed": MemoryDataset(params["seed"]),
-        "mauve_scores": KeptMemoryDataset(),
-    })
+    catalog = DataCatalog(
+        {
+            "synthetic_initial": MemoryDataset(synthetic),
+            "synthetic_resampled": MemoryDataset(resampled),
+            "instructions_test": MemoryDataset(data["instructions_test"]),
+            "instructions_train": MemoryDataset(data["instructions_train"]),
+            "public_instructions": MemoryDataset(data["public_instructions"]),
+            "params:evaluation": MemoryDataset(params["evaluation"]),
+            "params:seed": MemoryDataset(params["seed"]),
+            "mauve_scores": KeptMemoryDataset(),
+        }
+    )
     SequentialRunner().run(evaluation_pipeline().only_nodes(*MAUVE_NODES), catalog)
     return catalog["mauve_scores"].load()
 
 
 def summarise(name: str, training: dict, report: dict, scores: dict) -> dict[str, Any]:
     rows = {(s["dataset"], s["representation"]): s for s in scores["scores"]}
-    out: dict[str, Any] = {"variant": name, "training": training,
-                           "tv_to_noisy_real": report["total_variation_to_noisy_real"]}
+    out: dict[str, Any] = {
+        "variant": name,
+        "training": training,
+        "tv_to_noisy_real": report["total_variation_to_noisy_real"],
+    }
     for dataset in ("synthetic_initial", "synthetic_resampled"):
         for rep in ("unigram", "embedding"):
             row = rows[(dataset, rep)]
-            out[f"{dataset}.{rep}"] = {"mean": row["mean"], "std": row["std"],
-                                       "outside": row["candidate_mass_outside_reference"]}
+            out[f"{dataset}.{rep}"] = {
+                "mean": row["mean"],
+                "std": row["std"],
+                "outside": row["candidate_mass_outside_reference"],
+            }
     return out
 
 
@@ -150,33 +179,52 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown variant(s) {sorted(unknown)}; known: {VARIANTS}")
     limit_cpu_threads()
-    data, params = load_run(["public_base_model", "public_tokenizer", "dp_generator", "synthetic_initial",
-                             "canaries", "instructions_train", "instructions_test",
-                             "public_instructions"])
+    data, params = load_run(
+        [
+            "public_base_model",
+            "public_tokenizer",
+            "dp_generator",
+            "synthetic_initial",
+            "canaries",
+            "instructions_train",
+            "instructions_test",
+            "public_instructions",
+        ]
+    )
     results = []
     for name in variants:
         artifact, training = train_variant(name, data, params)
         if artifact is None:
             synthetic = data["synthetic_initial"]
         else:
-            synthetic, _ = generation_nodes.sample_synthetic_instructions(artifact, params["dp_generation"],
-                                                                          params["seed"])
+            synthetic, _ = generation_nodes.sample_synthetic_instructions(
+                artifact, params["dp_generation"], params["seed"]
+            )
         with tempfile.TemporaryDirectory() as tmp:
             resampled, report = resample(synthetic, data, params, Path(tmp))
         results.append(summarise(name, training, report, mauve(synthetic, resampled, data, params)))
         print(json.dumps(results[-1]), flush=True)
 
-    print("\nembedding MAUVE against instructions_test (mean ± std over the evaluation's seeds; "
-          "share of samples in buckets with no test instruction)")
+    print(
+        "\nembedding MAUVE against instructions_test (mean ± std over the evaluation's seeds; "
+        "share of samples in buckets with no test instruction)"
+    )
     print(f"{'variant':<18} {'training':<28} {'initial':>24} {'resampled':>24}   TV to noisy real (init -> res)")
     for r in results:
         t = r["training"]
-        trained = (f"eps {t['epsilon']:.2f}, {t['steps']} steps" if "epsilon" in t
-                   else f"{t['steps']} steps, loss {t['last_loss']:.2f}")
-        cells = [f"{r[f'{d}.embedding']['mean']:.4f} ± {r[f'{d}.embedding']['std']:.4f} ({r[f'{d}.embedding']['outside']:.0%})"
-                 for d in ("synthetic_initial", "synthetic_resampled")]
+        trained = (
+            f"eps {t['epsilon']:.2f}, {t['steps']} steps"
+            if "epsilon" in t
+            else f"{t['steps']} steps, loss {t['last_loss']:.2f}"
+        )
+        cells = [
+            f"{r[f'{d}.embedding']['mean']:.4f} ± {r[f'{d}.embedding']['std']:.4f} ({r[f'{d}.embedding']['outside']:.0%})"
+            for d in ("synthetic_initial", "synthetic_resampled")
+        ]
         tv = r["tv_to_noisy_real"]
-        print(f"{r['variant']:<18} {trained:<28} {cells[0]:>24} {cells[1]:>24}   {tv['initial']:.3f} -> {tv['resampled']:.3f}")
+        print(
+            f"{r['variant']:<18} {trained:<28} {cells[0]:>24} {cells[1]:>24}   {tv['initial']:.3f} -> {tv['resampled']:.3f}"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 

@@ -47,13 +47,21 @@ def _mask_shape(text: str) -> str:
 
 def _ascii_pattern(pattern: str) -> str:
     return (
-        pattern.replace(r"\p{Lu}", "[A-Z]").replace(r"\p{Ll}", "[a-z]").replace(r"\p{{Lu}}", "[A-Z]")
-        .replace(r"\p{{Ll}}", "[a-z]").replace(r"\p{N}", r"\d")
+        pattern.replace(r"\p{Lu}", "[A-Z]")
+        .replace(r"\p{Ll}", "[a-z]")
+        .replace(r"\p{{Lu}}", "[A-Z]")
+        .replace(r"\p{{Ll}}", "[a-z]")
+        .replace(r"\p{N}", r"\d")
     )
 
 
-def cleanse(conversations: list[dict[str, Any]], reference: list[str], params: dict[str, Any], seed: int,
-            pii_patterns: list[str]) -> dict[str, Any]:
+def cleanse(
+    conversations: list[dict[str, Any]],
+    reference: list[str],
+    params: dict[str, Any],
+    seed: int,
+    pii_patterns: list[str],
+) -> dict[str, Any]:
     dropped: list[tuple[str, str, str]] = []
     seen_ids: set[str] = set()
     rows = []
@@ -90,7 +98,7 @@ def cleanse(conversations: list[dict[str, Any]], reference: list[str], params: d
     near = [r for r, k in zip(unique, kept) if k]
     dropped += [(cid, "ngram_dedup", "shares_10gram") for (cid, _), k in zip(unique, kept) if not k]
     kept, matched = oracles.ngram_dedup(reference + [t for _, t in near], n)
-    contaminated = [0 <= m < len(reference) for m in matched[len(reference):]]
+    contaminated = [0 <= m < len(reference) for m in matched[len(reference) :]]
     clean = [r for r, c in zip(near, contaminated) if not c]
     dropped += [(cid, "decontamination", "eval_contamination") for (cid, _), c in zip(near, contaminated) if c]
     templates = [(t["name"], re.compile(t["pattern"])) for t in params["templates"]]
@@ -107,7 +115,9 @@ def cleanse(conversations: list[dict[str, Any]], reference: list[str], params: d
     for s in shapes:
         counts[s] = counts.get(s, 0) + 1
     threshold = max(det["min_count"], int(det["min_share"] * len(survivors)))
-    floods = {s for s, c in counts.items() if c >= threshold and sum(w != "*" for w in s.split()) >= det["min_fixed_words"]}
+    floods = {
+        s for s, c in counts.items() if c >= threshold and sum(w != "*" for w in s.split()) >= det["min_fixed_words"]
+    }
     final = []
     for (cid, text), s in zip(survivors, shapes):
         if s in floods:

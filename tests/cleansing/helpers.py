@@ -6,8 +6,14 @@ import polars as pl
 def instructions(texts: list[str], **columns) -> pl.DataFrame:
     n = len(texts)
     return pl.DataFrame(
-        schema={"id": pl.Utf8, "text": pl.Utf8, "language": pl.Utf8, "redacted": pl.Boolean,
-                "flagged": pl.Boolean, "flagged_categories": pl.Utf8},
+        schema={
+            "id": pl.Utf8,
+            "text": pl.Utf8,
+            "language": pl.Utf8,
+            "redacted": pl.Boolean,
+            "flagged": pl.Boolean,
+            "flagged_categories": pl.Utf8,
+        },
         data={
             "id": columns.get("id", [f"c{i}" for i in range(n)]),
             "text": texts,
@@ -15,5 +21,5 @@ def instructions(texts: list[str], **columns) -> pl.DataFrame:
             "redacted": columns.get("redacted", [False] * n),
             "flagged": columns.get("flagged", [False] * n),
             "flagged_categories": columns.get("flagged_categories", [""] * n),
-        }
+        },
     )

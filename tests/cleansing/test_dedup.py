@@ -42,4 +42,9 @@ def test_empty_inputs():
     empty = instructions([])
     assert drop_exact_duplicates(empty)[0].height == 0
     assert drop_ngram_duplicates(empty, 10)[0].height == 0
-    assert decontaminate(empty, pl.DataFrame({"id": [], "text": []}, schema={"id": pl.Utf8, "text": pl.Utf8}), 10)[0].height == 0
+    assert (
+        decontaminate(empty, pl.DataFrame({"id": [], "text": []}, schema={"id": pl.Utf8, "text": pl.Utf8}), 10)[
+            0
+        ].height
+        == 0
+    )

@@ -39,7 +39,10 @@ def test_first_user_turn_and_drop_reasons(make_raw, row):
 def test_null_moderation_and_flag_categories(make_raw, row):
     raw = make_raw([row("x", "hi there", moderation_entries=None, flagged=True), row("y", "ok")])
     raw = raw.with_columns(
-        pl.when(pl.col("conversation_id") == "y").then(None).otherwise(pl.col("openai_moderation")).alias("openai_moderation")
+        pl.when(pl.col("conversation_id") == "y")
+        .then(None)
+        .otherwise(pl.col("openai_moderation"))
+        .alias("openai_moderation")
     )
     kept, dropped = extract_first_user_turns(raw)
     assert kept["id"].to_list() == ["x"]

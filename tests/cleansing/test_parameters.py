@@ -65,8 +65,10 @@ def test_bad_values_name_the_key(raw, fragment):
 
 def test_custom_detectors_and_partial_overrides_validate():
     params = DataCleansingParameters.model_validate(
-        {"pii": {"detectors": ["email", "tests.cleansing.test_pii:ShoutingDetector"]},
-         "flood_detector": {"enabled": False}}
+        {
+            "pii": {"detectors": ["email", "tests.cleansing.test_pii:ShoutingDetector"]},
+            "flood_detector": {"enabled": False},
+        }
     )
     assert params.pii.detectors == ["email", "tests.cleansing.test_pii:ShoutingDetector"]
     assert params.flood_detector.min_count == 25 and not params.flood_detector.enabled

@@ -6,7 +6,9 @@ from dp_instructions.cleansing.parameters import SplitSizes
 from dp_instructions.cleansing.split import split_instructions
 from dp_instructions.exceptions import InvalidInputError
 
-FRAME = pl.DataFrame({"id": [f"c{i}" for i in range(100)], "text": [f"t{i}" for i in range(100)], "language": ["English"] * 100})
+FRAME = pl.DataFrame(
+    {"id": [f"c{i}" for i in range(100)], "text": [f"t{i}" for i in range(100)], "language": ["English"] * 100}
+)
 
 
 def test_fractions_and_counts():
@@ -23,9 +25,14 @@ def test_fractions_and_counts():
 
 @pytest.mark.parametrize(
     ("raw", "fragment"),
-    [({"train": 0.9, "val": 0.2}, "sum to"), ({"train": 1.5, "val": 0.1}, r"train\n.*fraction"),
-     ({"train": "a", "val": 1}, r"train\.int\n.*valid integer"), ({"train": -3, "val": 1}, r"train\n.*>= 0"),
-     ({"train": True, "val": 1}, r"train\.int\n.*valid integer"), ({"train": 0.5, "tset": 0.1}, "tset")],
+    [
+        ({"train": 0.9, "val": 0.2}, "sum to"),
+        ({"train": 1.5, "val": 0.1}, r"train\n.*fraction"),
+        ({"train": "a", "val": 1}, r"train\.int\n.*valid integer"),
+        ({"train": -3, "val": 1}, r"train\n.*>= 0"),
+        ({"train": True, "val": 1}, r"train\.int\n.*valid integer"),
+        ({"train": 0.5, "tset": 0.1}, "tset"),
+    ],
 )
 def test_bad_split_parameters(raw, fragment):
     with pytest.raises(ValidationError, match=fragment):

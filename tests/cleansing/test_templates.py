@@ -27,7 +27,10 @@ def test_paper_templates_match_their_examples():
 
 
 def test_detector_finds_masked_floods_but_spares_ordinary_prompts():
-    flood = [f"As a customer service agent for Company{i} Ltd, answer the question about Product{i} politely" for i in range(30)]
+    flood = [
+        f"As a customer service agent for Company{i} Ltd, answer the question about Product{i} politely"
+        for i in range(30)
+    ]
     rng = random.Random(0)
     vocab = "why does my loop print twice when the list grows and how should i debug recursion in go".split()
     ordinary = [" ".join(rng.sample(vocab, 10)) for _ in range(30)]

@@ -38,7 +38,10 @@ def test_datasets_load_and_describe():
 
 @pytest.mark.parametrize(
     "type_path",
-    ["dp_instructions.datasets.demo_corpora.DemoConversationsDataset", "dp_instructions.datasets.DemoConversationsDataset"],
+    [
+        "dp_instructions.datasets.demo_corpora.DemoConversationsDataset",
+        "dp_instructions.datasets.DemoConversationsDataset",
+    ],
 )
 def test_datasets_from_catalog_config(type_path):
     ds = AbstractDataset.from_config(

@@ -16,9 +16,18 @@ from dp_instructions.resampling.histogram import NoisyHistogram
 
 def histogram(key: str, released_at: str, dataset: str = "instructions_train") -> NoisyHistogram:
     return NoisyHistogram(
-        release_key=key, num_clusters=2, sigma=4.0, dataset_size=10, noisy_counts=(6, 3), fingerprint="sha256:f",
-        clustering_digest="sha256:c", noise={"private": False}, release_id=f"rel-{key}", released_at=released_at,
-        run_id="r", dataset=dataset,
+        release_key=key,
+        num_clusters=2,
+        sigma=4.0,
+        dataset_size=10,
+        noisy_counts=(6, 3),
+        fingerprint="sha256:f",
+        clustering_digest="sha256:c",
+        noise={"private": False},
+        release_id=f"rel-{key}",
+        released_at=released_at,
+        run_id="r",
+        dataset=dataset,
     )
 
 
@@ -44,15 +53,23 @@ def test_sweep_store_reads_the_released_points_of_every_version(tmp_path):
     name = "resampling_sweep_histograms.json"
     store = AbstractDataset.from_config(
         "released_sweep_histograms",
-        {"type": "dp_instructions.datasets.released_sweep_histograms.ReleasedSweepHistogramsDataset",
-         "filepath": str(tmp_path / name)},
+        {
+            "type": "dp_instructions.datasets.released_sweep_histograms.ReleasedSweepHistogramsDataset",
+            "filepath": str(tmp_path / name),
+        },
     )
     assert isinstance(store, ReleasedSweepHistogramsDataset)
-    points = [{"k": 2, "histogram": histogram("a", "t1", "instructions_val").to_json()},
-              {"k": 2, "histogram": None, "status": "skipped: budget"}]
+    points = [
+        {"k": 2, "histogram": histogram("a", "t1", "instructions_val").to_json()},
+        {"k": 2, "histogram": None, "status": "skipped: budget"},
+    ]
     save(tmp_path, "2024-01-01T00.00.00.000Z", name, {"status": "ok", "points": points})
-    save(tmp_path, "2024-01-02T00.00.00.000Z", name,
-         {"status": "ok", "points": [{"k": 3, "histogram": histogram("b", "t2", "instructions_val").to_json()}]})
+    save(
+        tmp_path,
+        "2024-01-02T00.00.00.000Z",
+        name,
+        {"status": "ok", "points": [{"k": 3, "histogram": histogram("b", "t2", "instructions_val").to_json()}]},
+    )
     released = store.load()
     assert sorted(released) == ["a", "b"] and released["a"].dataset == "instructions_val"
     with pytest.raises(DatasetError, match="read-only"):

@@ -25,8 +25,16 @@ from dp_instructions.exceptions import InvalidInputError
 N = 20_000
 
 CATEGORY_NAMES = [
-    "harassment", "harassment/threatening", "hate", "hate/threatening", "self-harm",
-    "self-harm/instructions", "self-harm/intent", "sexual", "sexual/minors", "violence",
+    "harassment",
+    "harassment/threatening",
+    "hate",
+    "hate/threatening",
+    "self-harm",
+    "self-harm/instructions",
+    "self-harm/intent",
+    "sexual",
+    "sexual/minors",
+    "violence",
     "violence/graphic",
 ]
 # Written out here rather than imported, so that a drift of the generator's schema fails.
@@ -75,11 +83,7 @@ def rows(corpus: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("conversation").list.get(pl.col("user_at"), null_on_oob=True).struct.field("content"))
         .alias("first_user"),
         pl.when(pl.col("has_user"))
-        .then(
-            pl.col("openai_moderation")
-            .list.get(pl.col("user_at"), null_on_oob=True)
-            .struct.field("flagged")
-        )
+        .then(pl.col("openai_moderation").list.get(pl.col("user_at"), null_on_oob=True).struct.field("flagged"))
         .alias("first_flagged"),
     )
 
@@ -110,8 +114,12 @@ def test_same_arguments_same_frame_and_rows_do_not_depend_on_size():
 
 def _digest(frame: pl.DataFrame) -> str:
     """sha256 of the schema and every row as canonical JSON (independent of polars' file formats)."""
-    body = json.dumps({"schema": [[k, str(v)] for k, v in frame.schema.items()], "rows": frame.to_dicts()},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(
+        {"schema": [[k, str(v)] for k, v in frame.schema.items()], "rows": frame.to_dicts()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -160,9 +168,7 @@ def test_conversation_ids_are_unique_hex(corpus):
 
 
 def test_turn_counts_user_messages(corpus):
-    users = corpus["conversation"].list.eval(
-        (pl.element().struct.field("role") == "user").cast(pl.Int64)
-    ).list.sum()
+    users = corpus["conversation"].list.eval((pl.element().struct.field("role") == "user").cast(pl.Int64)).list.sum()
     assert (users == corpus["turn"]).all()
     single = (corpus["turn"] == 1).mean()
     assert 0.70 <= single <= 0.82
@@ -220,8 +226,19 @@ def test_about_a_fifth_is_non_english_in_its_own_script(corpus, rows):
     share = (corpus["language"] != "English").mean()
     assert 0.17 <= share <= 0.23
     langs = set(corpus["language"].unique())
-    assert {"Portuguese", "Spanish", "German", "French", "Russian", "Chinese", "Japanese",
-            "Korean", "Arabic", "Italian", "unknown"} <= langs
+    assert {
+        "Portuguese",
+        "Spanish",
+        "German",
+        "French",
+        "Russian",
+        "Chinese",
+        "Japanese",
+        "Korean",
+        "Arabic",
+        "Italian",
+        "unknown",
+    } <= langs
     scripts = {
         "Russian": r"[\u0400-\u04FF]",
         "Chinese": r"[\u4E00-\u9FFF]",
@@ -239,9 +256,9 @@ def test_about_a_fifth_is_non_english_in_its_own_script(corpus, rows):
 def test_flag_and_redaction_shares(corpus, rows):
     flagged_first = rows["first_flagged"].fill_null(False)
     assert 0.03 <= flagged_first.mean() <= 0.05
-    any_flagged = corpus["openai_moderation"].list.eval(
-        pl.element().struct.field("flagged")
-    ).list.any().fill_null(False)
+    any_flagged = (
+        corpus["openai_moderation"].list.eval(pl.element().struct.field("flagged")).list.any().fill_null(False)
+    )
     later_only = any_flagged & ~flagged_first
     assert 0.005 <= later_only.mean() <= 0.02
     assert 0.02 <= corpus["redacted"].mean() <= 0.035

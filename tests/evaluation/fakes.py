@@ -16,14 +16,26 @@ from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2, 
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
 
 TOPICS = {
-    "code": ("write a python function that {a} a list of {b}", ["sorts", "filters", "reverses", "merges"],
-             ["numbers", "strings", "records", "files"]),
-    "cooking": ("give me a recipe for {a} with {b}", ["soup", "pasta", "bread", "salad"],
-                ["garlic", "lemon", "basil", "cheese"]),
-    "travel": ("plan a {a} trip to {b} for my family", ["weekend", "summer", "budget", "ski"],
-               ["paris", "tokyo", "lisbon", "denver"]),
-    "email": ("draft an email to my {a} about the {b}", ["boss", "landlord", "teacher", "neighbour"],
-              ["meeting", "rent", "deadline", "party"]),
+    "code": (
+        "write a python function that {a} a list of {b}",
+        ["sorts", "filters", "reverses", "merges"],
+        ["numbers", "strings", "records", "files"],
+    ),
+    "cooking": (
+        "give me a recipe for {a} with {b}",
+        ["soup", "pasta", "bread", "salad"],
+        ["garlic", "lemon", "basil", "cheese"],
+    ),
+    "travel": (
+        "plan a {a} trip to {b} for my family",
+        ["weekend", "summer", "budget", "ski"],
+        ["paris", "tokyo", "lisbon", "denver"],
+    ),
+    "email": (
+        "draft an email to my {a} about the {b}",
+        ["boss", "landlord", "teacher", "neighbour"],
+        ["meeting", "rent", "deadline", "party"],
+    ),
 }
 REAL_MIX = {"code": 0.4, "cooking": 0.1, "travel": 0.2, "email": 0.3}
 SYNTHETIC_MIX = {"code": 0.1, "cooking": 0.5, "travel": 0.3, "email": 0.1}
@@ -36,7 +48,9 @@ def texts(n: int, seed: int, mix: dict[str, float]) -> list[str]:
     out = []
     for i in range(n):
         template, a, b = TOPICS[rng.choices(names, weights=[mix[k] for k in names])[0]]
-        tail = " ".join(rng.choices(["please", "quickly", "today", "in detail", "briefly", "thanks"], k=rng.randint(0, 3)))
+        tail = " ".join(
+            rng.choices(["please", "quickly", "today", "in detail", "briefly", "thanks"], k=rng.randint(0, 3))
+        )
         out.append(f"{template.format(a=rng.choice(a), b=rng.choice(b))} {tail} #{i}".strip())
     return out
 
@@ -66,10 +80,20 @@ def generator(tok, train: list[str], *, epochs: int, seed: int = 0, max_length: 
     nothing until trained)."""
     base = build_small_gpt2(tok, SmallGPT2Config(n_embd=64, n_layer=2, n_head=2, max_length=max_length), seed=seed)
     if epochs:
-        pretrain(base, tok, train, max_length=max_length, epochs=epochs, batch_size=16, learning_rate=5e-3,
-                 seed=seed, device=None)
-    lora = LoraConfig(r=4, lora_alpha=8, target_modules=["attn.c_attn", "attn.c_proj"], fan_in_fan_out=True,
-                      task_type="CAUSAL_LM")
+        pretrain(
+            base,
+            tok,
+            train,
+            max_length=max_length,
+            epochs=epochs,
+            batch_size=16,
+            learning_rate=5e-3,
+            seed=seed,
+            device=None,
+        )
+    lora = LoraConfig(
+        r=4, lora_alpha=8, target_modules=["attn.c_attn", "attn.c_proj"], fan_in_fan_out=True, task_type="CAUSAL_LM"
+    )
     model = get_peft_model(base.to("cpu"), lora).eval()
     return GeneratorArtifact(model=model, tokenizer=tok, metadata={"training": {"max_length": max_length}})
 

@@ -28,8 +28,14 @@ from dp_instructions.models.canaries import CANARY_SCHEMA
 from dp_instructions.models.text_data import encode_instructions, sequence_loss
 from tests.evaluation import fakes
 
-CONFIG = CanaryAuditConfig(num_alternatives=60, num_unprompted_samples=16, greedy_max_new_tokens=16,
-                           sampling=CanarySamplingConfig(max_new_tokens=39), batch_size=64, device="cpu")
+CONFIG = CanaryAuditConfig(
+    num_alternatives=60,
+    num_unprompted_samples=16,
+    greedy_max_new_tokens=16,
+    sampling=CanarySamplingConfig(max_new_tokens=39),
+    batch_size=64,
+    device="cpu",
+)
 
 
 def test_rank_counts_strictly_lower_alternatives_and_ties_favour_the_canary():
@@ -71,11 +77,13 @@ def test_max_length_comes_from_parameter_metadata_or_position_limit():
 
 def test_texts_longer_than_the_training_length_are_flagged_and_a_long_canary_is_not_audited():
     tok = fakes.tokenizer()
-    np.testing.assert_array_equal(fits_training_length(tok, ["word " * 60, "write a python function"], 40),
-                                  [False, True])
+    np.testing.assert_array_equal(
+        fits_training_length(tok, ["word " * 60, "write a python function"], 40), [False, True]
+    )
     long = fakes.canaries().with_columns(
         (pl.col("prefix") + "word " * 40 + pl.col("secret")).alias("text"),
-        (pl.col("prefix") + "word " * 40 + "{secret}").alias("template"))
+        (pl.col("prefix") + "word " * 40 + "{secret}").alias("template"),
+    )
     result = run_audit(long, [AuditedModel(DP_GENERATOR, fakes.unexposed_generator())], CONFIG, control="x")
     assert [r["status"].split(":")[0] for r in result["rows"]] == ["not auditable"] * 2
     assert audit_frame(result)["rank"].null_count() == 2
@@ -83,7 +91,10 @@ def test_texts_longer_than_the_training_length_are_flagged_and_a_long_canary_is_
 
 def test_memorising_control_ranks_and_leaks_the_repeated_canary_and_the_unexposed_model_does_not():
     canaries = fakes.canaries()
-    models = [AuditedModel(DP_GENERATOR, fakes.unexposed_generator()), AuditedModel(CONTROL, fakes.memorising_generator())]
+    models = [
+        AuditedModel(DP_GENERATOR, fakes.unexposed_generator()),
+        AuditedModel(CONTROL, fakes.memorising_generator()),
+    ]
     released = {DP_GENERATOR: ["an unrelated synthetic instruction", canaries["text"][0]]}
     result = run_audit(canaries, models, CONFIG, released=released, control="included")
 

@@ -31,8 +31,15 @@ def test_histogram_mauve_is_exactly_what_mauve_text_computes_from_its_histograms
     rng = np.random.default_rng(0)
     p = rng.normal(size=(300, 8)).astype(np.float32)
     q = (rng.normal(size=(300, 8)) + 0.7).astype(np.float32)
-    out = compute_mauve(p_features=p, q_features=q, num_buckets=12, mauve_scaling_factor=5, seed=3,
-                        kmeans_num_redo=1, kmeans_max_iter=50)
+    out = compute_mauve(
+        p_features=p,
+        q_features=q,
+        num_buckets=12,
+        mauve_scaling_factor=5,
+        seed=3,
+        kmeans_num_redo=1,
+        kmeans_max_iter=50,
+    )
     assert 0 < out.mauve < 1
     assert mauve_from_histograms(out.p_hist, out.q_hist, 5) == pytest.approx(out.mauve, abs=1e-12)
 
@@ -90,20 +97,28 @@ def test_scores_have_the_documented_structure_and_order_sets_by_closeness():
         "public_instructions": _embedded("public_instructions", centres, [0.0, 0.0, 0.0, 1.0], 500, 4),
         "instructions_train": _embedded("instructions_train", centres, real, 500, 5),
     }
-    config = MauveConfig(max_samples=1000, pool_size=None, seeds=(0, 1, 2), embedding=EmbeddingMauveConfig(num_buckets=500),
-                         kmeans=MauveKMeansConfig(num_redo=1, max_iter=100))
+    config = MauveConfig(
+        max_samples=1000,
+        pool_size=None,
+        seeds=(0, 1, 2),
+        embedding=EmbeddingMauveConfig(num_buckets=500),
+        kmeans=MauveKMeansConfig(num_redo=1, max_iter=100),
+    )
     result = compare_to_reference(reference, candidates, config, embedding={"model": "test"})
 
     assert result["sample_size"] == 250  # equal sizes: the smallest set
     assert result["settings"]["embedding"]["num_buckets"] == 25
     assert result["datasets"]["instructions_test"] == {"rows": 405, "excluded_rows": 5, "pool": 400}
     assert {(s["dataset"], s["representation"]) for s in result["scores"]} == {
-        (d, r) for d in COMPARED for r in ("unigram", "embedding")}
+        (d, r) for d in COMPARED for r in ("unigram", "embedding")
+    }
     for s in result["scores"]:
         assert len(s["per_seed"]) == 3 and 0 <= min(s["per_seed"]) <= max(s["per_seed"]) <= 1
         assert s["mean"] == pytest.approx(np.mean(s["per_seed"])) and s["std"] >= 0
         assert 0 <= s["candidate_mass_outside_reference"] <= 1 and 0 <= s["reference_mass_outside_candidate"] <= 1
-    public = next(s for s in result["scores"] if s["dataset"] == "public_instructions" and s["representation"] == "embedding")
+    public = next(
+        s for s in result["scores"] if s["dataset"] == "public_instructions" and s["representation"] == "embedding"
+    )
     assert public["reference_mass_outside_candidate"] > 0.5  # the public set covers one topic of four
     emb = {s["dataset"]: s["mean"] for s in result["scores"] if s["representation"] == "embedding"}
     assert emb["public_instructions"] < emb["synthetic_initial"] < emb["synthetic_resampled"]

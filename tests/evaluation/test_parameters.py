@@ -13,13 +13,26 @@ from tests.conf_parameters import base_file, env_parameters, restated_defaults
 # defaults) before the typed model: a default run must keep using exactly these.
 DEFAULT_RUN = {
     "embedding": {"model": "all-MiniLM-L6-v2", "batch_size": 64, "max_seq_length": 128, "device": "auto"},
-    "mauve": {"max_samples": 500, "pool_size": 1000, "seeds": (0, 1, 2), "unigram": {"scaling": 5.0},
-              "embedding": {"scaling": 10.0, "num_buckets": 500}, "kmeans": {"num_redo": 5, "max_iter": 500}},
+    "mauve": {
+        "max_samples": 500,
+        "pool_size": 1000,
+        "seeds": (0, 1, 2),
+        "unigram": {"scaling": 5.0},
+        "embedding": {"scaling": 10.0, "num_buckets": 500},
+        "kmeans": {"num_redo": 5, "max_iter": 500},
+    },
     "sweep": {"enabled": True, "ks": (10, 20, 50), "noise_multipliers": (5.0, 10.0, 20.0), "resampled_size": None},
-    "canary_audit": {"include_control": "auto", "num_alternatives": 1000, "num_unprompted_samples": 500,
-                     "greedy_max_new_tokens": 32, "max_length": None, "batch_size": 256,
-                     "sampling": {"batch_size": 256, "max_new_tokens": 64, "top_p": 0.95, "temperature": 1.0},
-                     "seed": 0, "device": "auto"},
+    "canary_audit": {
+        "include_control": "auto",
+        "num_alternatives": 1000,
+        "num_unprompted_samples": 500,
+        "greedy_max_new_tokens": 32,
+        "max_length": None,
+        "batch_size": 256,
+        "sampling": {"batch_size": 256, "max_new_tokens": 64, "top_p": 0.95, "temperature": 1.0},
+        "seed": 0,
+        "device": "auto",
+    },
 }
 
 

@@ -22,9 +22,16 @@ SGD = SubsampledGaussian(1.0, 0.02, 50)
 
 
 def charge(ledger, stage, mechanisms, texts, dataset, noise):
-    return ledger.charge(stage=stage, mechanisms=mechanisms, fingerprint=fingerprint_texts(texts),
-                         dataset_size=len(texts), budget=Budget.for_dataset(6.0, len(texts)), noise=noise,
-                         dataset=dataset, parameters={"note": stage})
+    return ledger.charge(
+        stage=stage,
+        mechanisms=mechanisms,
+        fingerprint=fingerprint_texts(texts),
+        dataset_size=len(texts),
+        budget=Budget.for_dataset(6.0, len(texts)),
+        noise=noise,
+        dataset=dataset,
+        parameters={"note": stage},
+    )
 
 
 def test_report_composes_per_dataset_and_stage_and_flags_fixed_seeds(tmp_path):
@@ -33,7 +40,9 @@ def test_report_composes_per_dataset_and_stage_and_flags_fixed_seeds(tmp_path):
     charge(earlier, "resampling.noisy_histogram", [Gaussian(10.0)], TRAIN, "instructions_train", NoiseSource.secure())
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl", run_id="run-1")
     charge(ledger, "evaluation.resampling_sweep", [Gaussian(5.0)], VAL, "instructions_val", NoiseSource.secure())
-    fixed = charge(ledger, "evaluation.resampling_sweep", [Gaussian(10.0)], VAL, "instructions_val", NoiseSource.fixed(7))
+    fixed = charge(
+        ledger, "evaluation.resampling_sweep", [Gaussian(10.0)], VAL, "instructions_val", NoiseSource.fixed(7)
+    )
 
     report = build_privacy_report(ledger)
 

@@ -7,36 +7,105 @@ from dp_instructions.evaluation.report import build_report, mauve_verdict
 
 def mauve_result(initial: float, resampled: float, outside: tuple[float, float] = (0.3, 0.2)) -> dict:
     scores = []
-    for name, value, out in (("synthetic_initial", initial, outside[0]), ("synthetic_resampled", resampled, outside[1]),
-                             ("public_instructions", 0.1, 0.9), ("instructions_train", 0.95, 0.0)):
+    for name, value, out in (
+        ("synthetic_initial", initial, outside[0]),
+        ("synthetic_resampled", resampled, outside[1]),
+        ("public_instructions", 0.1, 0.9),
+        ("instructions_train", 0.95, 0.0),
+    ):
         for rep in ("unigram", "embedding"):
-            scores.append({"dataset": name, "representation": rep, "mean": value, "std": 0.01,
-                           "per_seed": [value - 0.01, value + 0.01], "candidate_mass_outside_reference": out,
-                           "reference_mass_outside_candidate": out})
-    return {"reference": "instructions_test", "sample_size": 500, "seeds": [0, 1],
-            "settings": {"unigram": {"scaling": 5.0},
-                         "embedding": {"model": "MiniLM", "scaling": 10.0, "num_buckets": 50}},
-            "datasets": {"instructions_test": {"rows": 10, "excluded_rows": 0, "pool": 10}}, "scores": scores}
+            scores.append(
+                {
+                    "dataset": name,
+                    "representation": rep,
+                    "mean": value,
+                    "std": 0.01,
+                    "per_seed": [value - 0.01, value + 0.01],
+                    "candidate_mass_outside_reference": out,
+                    "reference_mass_outside_candidate": out,
+                }
+            )
+    return {
+        "reference": "instructions_test",
+        "sample_size": 500,
+        "seeds": [0, 1],
+        "settings": {"unigram": {"scaling": 5.0}, "embedding": {"model": "MiniLM", "scaling": 10.0, "num_buckets": 50}},
+        "datasets": {"instructions_test": {"rows": 10, "excluded_rows": 0, "pool": 10}},
+        "scores": scores,
+    }
 
 
-SWEEP = {"status": "ok", "voters": "instructions_val", "voters_size": 600, "initial_size": 9000,
-         "target_size": 3000, "sample_size": 500, "reference": "instructions_test", "shortage": "redistribute",
-         "baseline": {"label": "synthetic_initial (no resampling)", "mean": 0.5, "std": 0.02, "per_seed": [0.5],
-                      "mass_outside_reference": 0.4},
-         "points": [
-             {"k": 10, "noise_multiplier": 10.0, "status": "released", "epsilon": 0.3, "mauve_mean": 0.7,
-              "mauve_std": 0.02, "per_seed": [0.7], "initial_samples_required": 12000},
-             {"k": 20, "noise_multiplier": 10.0, "status": "released", "epsilon": 0.3, "mauve_mean": 0.72,
-              "mauve_std": 0.02, "per_seed": [0.72], "initial_samples_required": 20000},
-             {"k": 10, "noise_multiplier": 5.0, "status": "skipped: budget", "mauve_mean": None, "mauve_std": None,
-              "per_seed": [], "initial_samples_required": None}]}
+SWEEP = {
+    "status": "ok",
+    "voters": "instructions_val",
+    "voters_size": 600,
+    "initial_size": 9000,
+    "target_size": 3000,
+    "sample_size": 500,
+    "reference": "instructions_test",
+    "shortage": "redistribute",
+    "baseline": {
+        "label": "synthetic_initial (no resampling)",
+        "mean": 0.5,
+        "std": 0.02,
+        "per_seed": [0.5],
+        "mass_outside_reference": 0.4,
+    },
+    "points": [
+        {
+            "k": 10,
+            "noise_multiplier": 10.0,
+            "status": "released",
+            "epsilon": 0.3,
+            "mauve_mean": 0.7,
+            "mauve_std": 0.02,
+            "per_seed": [0.7],
+            "initial_samples_required": 12000,
+        },
+        {
+            "k": 20,
+            "noise_multiplier": 10.0,
+            "status": "released",
+            "epsilon": 0.3,
+            "mauve_mean": 0.72,
+            "mauve_std": 0.02,
+            "per_seed": [0.72],
+            "initial_samples_required": 20000,
+        },
+        {
+            "k": 10,
+            "noise_multiplier": 5.0,
+            "status": "skipped: budget",
+            "mauve_mean": None,
+            "mauve_std": None,
+            "per_seed": [],
+            "initial_samples_required": None,
+        },
+    ],
+}
 AUDIT_EMPTY = {"status": "no_canaries", "message": "dataset `canaries` is empty: nothing to audit", "rows": []}
-PRIVACY = {"ledger": "data/09_privacy/privacy_ledger.jsonl", "records": 1, "run_id": "run-x",
-           "accountant": "PRV accountant", "any_fixed_seed": True, "fixed_seed_releases": ["abc"],
-           "datasets": [{"fingerprint": "sha256:00", "datasets": ["instructions_val"], "dataset_size": 600,
-                         "budget": {"epsilon": 6.0, "delta": 5e-5}, "epsilon_spent": 0.3, "all_private": False,
-                         "stages": [{"stage": "evaluation.resampling_sweep", "releases": 1, "epsilon": 0.3,
-                                     "fixed_seed_releases": 1}], "releases": [{}]}]}
+PRIVACY = {
+    "ledger": "data/09_privacy/privacy_ledger.jsonl",
+    "records": 1,
+    "run_id": "run-x",
+    "accountant": "PRV accountant",
+    "any_fixed_seed": True,
+    "fixed_seed_releases": ["abc"],
+    "datasets": [
+        {
+            "fingerprint": "sha256:00",
+            "datasets": ["instructions_val"],
+            "dataset_size": 600,
+            "budget": {"epsilon": 6.0, "delta": 5e-5},
+            "epsilon_spent": 0.3,
+            "all_private": False,
+            "stages": [
+                {"stage": "evaluation.resampling_sweep", "releases": 1, "epsilon": 0.3, "fixed_seed_releases": 1}
+            ],
+            "releases": [{}],
+        }
+    ],
+}
 
 
 def test_report_has_every_section_with_inline_plots_and_the_warnings():
@@ -54,11 +123,31 @@ def test_report_has_every_section_with_inline_plots_and_the_warnings():
 def audit(control_rank: int, control_leaks: bool) -> dict:
     rows = []
     for model, rank, leak in (("dp_generator", 400, False), ("nonprivate_control", control_rank, control_leaks)):
-        rows.append({"model": model, "canary_id": "canary-phone-x100-0", "kind": "phone", "repetitions": 100,
-                     "status": "ok", "rank": rank, "alternatives_used": 1000, "exposure": 1.0,
-                     "leaked_unprompted": leak, "leaked_in_release": None, "leaked_greedy": leak})
-    return {"status": "ok", "message": "", "num_alternatives": 1000, "num_unprompted_samples": 500,
-            "rank_definition": "1 + lower", "control": "included", "models": {}, "rows": rows}
+        rows.append(
+            {
+                "model": model,
+                "canary_id": "canary-phone-x100-0",
+                "kind": "phone",
+                "repetitions": 100,
+                "status": "ok",
+                "rank": rank,
+                "alternatives_used": 1000,
+                "exposure": 1.0,
+                "leaked_unprompted": leak,
+                "leaked_in_release": None,
+                "leaked_greedy": leak,
+            }
+        )
+    return {
+        "status": "ok",
+        "message": "",
+        "num_alternatives": 1000,
+        "num_unprompted_samples": 500,
+        "rank_definition": "1 + lower",
+        "control": "included",
+        "models": {},
+        "rows": rows,
+    }
 
 
 def test_audit_section_checks_that_the_control_memorises():

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 from matplotlib.figure import Figure
 
-from dp_instructions.evaluation.parameters import EmbeddingConfig, MauveConfig, MauveKMeansConfig, SweepConfig
 from dp_instructions.evaluation.embeddings import EmbeddedTexts, embed_sets, load_encoder
+from dp_instructions.evaluation.parameters import EmbeddingConfig, MauveConfig, MauveKMeansConfig, SweepConfig
 from dp_instructions.evaluation.samples import TextSet
 from dp_instructions.evaluation.sweep import (
     RELEASED,
@@ -27,9 +27,9 @@ from dp_instructions.evaluation.sweep import (
 )
 from dp_instructions.exceptions import InvalidInputError, PrivacyError
 from dp_instructions.privacy import Budget, Gaussian, PrivacyLedger, compose_epsilon, fingerprint_texts
-from dp_instructions.resampling.parameters import ResamplingParameters, ShortageMode
-from dp_instructions.resampling.histogram import ReleasedHistograms
 from dp_instructions.privacy.parameters import PrivacyParameters
+from dp_instructions.resampling.histogram import ReleasedHistograms
+from dp_instructions.resampling.parameters import ResamplingParameters, ShortageMode
 from tests.evaluation import fakes
 
 PRIVACY = PrivacyParameters(epsilon=1.0, delta=None, noise_seed=11)
@@ -54,9 +54,14 @@ def test_every_point_is_charged_before_release_refused_points_are_reported_and_r
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl", run_id="r")
     # A budget that holds the two cheap points (sigma 8) but not a sigma-2 one on top.
     delta = Budget.for_dataset(1.0, 200).delta
-    assert compose_epsilon([Gaussian(8.0)] * 2, delta) < 1.0 < compose_epsilon([Gaussian(8.0)] * 2 + [Gaussian(2.0)], delta)
-    release = release_histograms(clusterings, voters, ledger=ledger, privacy=PRIVACY, config=CONFIG,
-                                 released=ReleasedHistograms())
+    assert (
+        compose_epsilon([Gaussian(8.0)] * 2, delta)
+        < 1.0
+        < compose_epsilon([Gaussian(8.0)] * 2 + [Gaussian(2.0)], delta)
+    )
+    release = release_histograms(
+        clusterings, voters, ledger=ledger, privacy=PRIVACY, config=CONFIG, released=ReleasedHistograms()
+    )
 
     assert [(p["k"], p["noise_multiplier"]) for p in release["points"]] == release_order(CONFIG)
     assert release_order(CONFIG) == [(3, 8.0), (6, 8.0), (3, 2.0), (6, 2.0)]
@@ -79,8 +84,18 @@ def test_every_point_is_charged_before_release_refused_points_are_reported_and_r
     reference = embedded("instructions_test", fakes.texts(150, 5, fakes.REAL_MIX))
     pool = embedded("synthetic_initial", SYNTHETIC.texts[:100])
     mauve = MauveConfig(max_samples=60, pool_size=None, seeds=(0,), kmeans=MauveKMeansConfig(num_redo=1, max_iter=50))
-    scored = score_sweep(release, clusterings, pool, reference, load_encoder(EmbeddingConfig()), mauve,
-                         sample_size=60, target_size=80, shortage=ShortageMode.ERROR, seed=0)
+    scored = score_sweep(
+        release,
+        clusterings,
+        pool,
+        reference,
+        load_encoder(EmbeddingConfig()),
+        mauve,
+        sample_size=60,
+        target_size=80,
+        shortage=ShortageMode.ERROR,
+        seed=0,
+    )
     assert scored["shortage"] == "redistribute"  # a sweep cannot stop where the stage would
     assert scored["baseline"]["label"].startswith("synthetic_initial") and len(scored["baseline"]["per_seed"]) == 1
     done = [p for p in scored["points"] if p["status"] == RELEASED]
@@ -109,8 +124,9 @@ def test_voters_are_checked_before_anything_is_charged(tmp_path):
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
     bad = pl.DataFrame({"id": ["a", "a"], "text": ["x", "y"]})
     with pytest.raises(InvalidInputError, match="instructions_val: column `id` has 1 duplicated"):
-        release_histograms(clusterings, bad, ledger=ledger, privacy=PRIVACY, config=SweepConfig(ks=(2,)),
-                           released=ReleasedHistograms())
+        release_histograms(
+            clusterings, bad, ledger=ledger, privacy=PRIVACY, config=SweepConfig(ks=(2,)), released=ReleasedHistograms()
+        )
     assert ledger.records() == []
 
 
@@ -123,8 +139,9 @@ def test_an_orphaned_histogram_is_refused_not_passed_on_as_a_release(tmp_path):
     clusterings = cluster_synthetic(small, RESAMPLING, config, seed=0)
     voters = fakes.frame(fakes.texts(60, 4, fakes.REAL_MIX), "val")
     charged = PrivacyLedger(tmp_path / "charged.jsonl", run_id="r")
-    release = release_histograms(clusterings, voters, ledger=charged, privacy=PRIVACY, config=config,
-                                 released=ReleasedHistograms())
+    release = release_histograms(
+        clusterings, voters, ledger=charged, privacy=PRIVACY, config=config, released=ReleasedHistograms()
+    )
     store = ReleasedHistograms(("v1", h) for h in released_in(release, "v1"))
     assert [p["status"] for p in release["points"]] == [RELEASED] and len(store) == 1
 

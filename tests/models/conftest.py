@@ -7,8 +7,10 @@ import pytest
 from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
 
-WORDS = ("write a python function that sorts a list explain how the transformer works give me ideas "
-         "for dinner translate this sentence into french summarise the article").split()
+WORDS = (
+    "write a python function that sorts a list explain how the transformer works give me ideas "
+    "for dinner translate this sentence into french summarise the article"
+).split()
 
 
 def corpus(n: int, seed: int, vocab: list[str] = WORDS) -> list[str]:

@@ -47,15 +47,26 @@ def test_audit_secrets_are_distinct_and_exclude_the_canary():
 
 def test_the_default_canaries_are_the_demo_run_s():
     assert CanaryParameters().model_dump() == {
-        "enabled": True, "repetitions": (1, 10, 100), "per_repetition": 1, "kinds": ("phone", "address"), "seed": 7,
+        "enabled": True,
+        "repetitions": (1, 10, 100),
+        "per_repetition": 1,
+        "kinds": ("phone", "address"),
+        "seed": 7,
     }
 
 
-@pytest.mark.parametrize("params, name", [
-    ({"enabled": "yes"}, "enabled"), ({"repetitions": [0]}, "repetitions"), ({"repetitions": []}, "repetitions"),
-    ({"repetitions": [True]}, "repetitions"), ({"kinds": ["ssn"]}, "kinds"), ({"per_repetition": 0}, "per_repetition"),
-    ({"bogus": 1}, "bogus"),
-])
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"enabled": "yes"}, "enabled"),
+        ({"repetitions": [0]}, "repetitions"),
+        ({"repetitions": []}, "repetitions"),
+        ({"repetitions": [True]}, "repetitions"),
+        ({"kinds": ["ssn"]}, "kinds"),
+        ({"per_repetition": 0}, "per_repetition"),
+        ({"bogus": 1}, "bogus"),
+    ],
+)
 def test_bad_parameters_name_the_parameter(params, name):
     with pytest.raises(ValidationError, match=name):
         CanaryParameters.model_validate(params)

@@ -27,28 +27,65 @@ TEXTS = corpus(N, 21)
 @pytest.fixture
 def files(tmp_path, tiny_tokenizer) -> dict[str, Path]:
     base, tokenizer, data = tmp_path / "base", tmp_path / "tokenizer", tmp_path / "train.txt"
-    build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24),
-                     seed=0).save_pretrained(str(base))
+    build_small_gpt2(
+        tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24), seed=0
+    ).save_pretrained(str(base))
     tiny_tokenizer.save_pretrained(str(tokenizer))
     data.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
-    return {"base": base, "tokenizer": tokenizer, "data": data, "ledger": tmp_path / "ledger.jsonl",
-            "output": tmp_path / "out", "checkpoints": tmp_path / "checkpoints"}
+    return {
+        "base": base,
+        "tokenizer": tokenizer,
+        "data": data,
+        "ledger": tmp_path / "ledger.jsonl",
+        "output": tmp_path / "out",
+        "checkpoints": tmp_path / "checkpoints",
+    }
 
 
 def argv(files: dict[str, Path], *extra: str) -> list[str]:
     return [
-        "--base-model", str(files["base"]), "--tokenizer", str(files["tokenizer"]), "--data", str(files["data"]),
-        "--output", str(files["output"]), "--ledger", str(files["ledger"]), "--epsilon", str(EPSILON),
-        "--epochs", "1", "--expected-batch-size", "50", "--physical-batch-size", "25", "--max-length", "24",
-        "--noise-seed", "0", "--device", "cpu", "--checkpoint-dir", str(files["checkpoints"]),
-        "--checkpoint-every", "2", *extra,
+        "--base-model",
+        str(files["base"]),
+        "--tokenizer",
+        str(files["tokenizer"]),
+        "--data",
+        str(files["data"]),
+        "--output",
+        str(files["output"]),
+        "--ledger",
+        str(files["ledger"]),
+        "--epsilon",
+        str(EPSILON),
+        "--epochs",
+        "1",
+        "--expected-batch-size",
+        "50",
+        "--physical-batch-size",
+        "25",
+        "--max-length",
+        "24",
+        "--noise-seed",
+        "0",
+        "--device",
+        "cpu",
+        "--checkpoint-dir",
+        str(files["checkpoints"]),
+        "--checkpoint-every",
+        "2",
+        *extra,
     ]
 
 
 def charge_earlier_histogram(ledger: PrivacyLedger, sigma: float = 2.0) -> None:
-    ledger.charge(stage="resampling.release_noisy_histogram", mechanisms=[Gaussian(sigma)],
-                  fingerprint=fingerprint_texts(TEXTS), dataset_size=N, budget=Budget.for_dataset(EPSILON, N),
-                  noise=NoiseSource.fixed(0), dataset="instructions_train")
+    ledger.charge(
+        stage="resampling.release_noisy_histogram",
+        mechanisms=[Gaussian(sigma)],
+        fingerprint=fingerprint_texts(TEXTS),
+        dataset_size=N,
+        budget=Budget.for_dataset(EPSILON, N),
+        noise=NoiseSource.fixed(0),
+        dataset="instructions_train",
+    )
 
 
 def test_calibration_counts_earlier_releases_on_the_same_data(files, capsys):

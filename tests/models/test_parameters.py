@@ -10,9 +10,9 @@ import yaml
 from kedro.config import OmegaConfigLoader
 from pydantic import ValidationError
 
-from dp_instructions.models.parameters import DPGenerationParameters, GenerationConfig
 from dp_instructions.models.dp_training.loop import DPFineTuneConfig
 from dp_instructions.models.generator import SmallGPT2Config
+from dp_instructions.models.parameters import DPGenerationParameters, GenerationConfig
 from dp_instructions.models.sampling import SamplingConfig
 from dp_instructions.settings import CONFIG_LOADER_ARGS
 
@@ -23,20 +23,45 @@ CONF = Path(__file__).resolve().parents[2] / "conf"
 DEMO_RUN = {
     "base_model": None,
     "device": "auto",
-    "pretraining": {"vocab_size": 2048, "n_embd": 128, "n_layer": 2, "n_head": 4, "max_length": 48, "epochs": 3,
-                    "batch_size": 64, "learning_rate": 0.003},
-    "finetune": DPFineTuneConfig(expected_batch_size=512, physical_batch_size=64, learning_rate=0.004,
-                                 max_grad_norm=0.5, max_length=48, lora_rank=8, lora_alpha=16, lora_dropout=0.0,
-                                 target_modules=None, seed=11, dp=True, checkpoint_every=10),
+    "pretraining": {
+        "vocab_size": 2048,
+        "n_embd": 128,
+        "n_layer": 2,
+        "n_head": 4,
+        "max_length": 48,
+        "epochs": 3,
+        "batch_size": 64,
+        "learning_rate": 0.003,
+    },
+    "finetune": DPFineTuneConfig(
+        expected_batch_size=512,
+        physical_batch_size=64,
+        learning_rate=0.004,
+        max_grad_norm=0.5,
+        max_length=48,
+        lora_rank=8,
+        lora_alpha=16,
+        lora_dropout=0.0,
+        target_modules=None,
+        seed=11,
+        dp=True,
+        checkpoint_every=10,
+    ),
     "epochs": 2.0,
     "noise_multiplier": None,
     "world_size": 1,
     "checkpoint_dir": "data/06_models/dp_checkpoints",
     "resume": True,
-    "sampling": SamplingConfig(num_samples=4000, batch_size=500, max_new_tokens=40, top_p=0.95, temperature=1.0,
-                               seed=11),
-    "canaries": {"enabled": True, "repetitions": (1, 10, 100), "per_repetition": 1, "kinds": ("phone", "address"),
-                 "seed": 7},
+    "sampling": SamplingConfig(
+        num_samples=4000, batch_size=500, max_new_tokens=40, top_p=0.95, temperature=1.0, seed=11
+    ),
+    "canaries": {
+        "enabled": True,
+        "repetitions": (1, 10, 100),
+        "per_repetition": 1,
+        "kinds": ("phone", "address"),
+        "seed": 7,
+    },
 }
 
 
@@ -86,22 +111,25 @@ def test_the_base_environment_validates_to_the_defaults():
     assert DPGenerationParameters.model_validate(params["dp_generation"]) == DPGenerationParameters()
 
 
-@pytest.mark.parametrize("params, names", [
-    ({"sampling": {"num_sample": 3}}, ["sampling.num_sample", "Extra inputs"]),
-    ({"trainig": {}}, ["trainig"]),
-    ({"training": {"epochs": 0}}, ["training.epochs", "greater than 0"]),
-    ({"training": {"expected_batch_size": True}}, ["training.expected_batch_size"]),  # a bool is not an int
-    ({"training": {"learning_rate": "1e-3"}}, ["training.learning_rate"]),  # a string is not a number
-    ({"training": {"lora_dropout": 1.0}}, ["training.lora_dropout"]),
-    ({"training": {"target_modules": []}}, ["training.target_modules"]),
-    ({"training": {"noise_multiplier": -1.0}}, ["training.noise_multiplier"]),
-    ({"sampling": {"top_p": 1.5}}, ["sampling.top_p"]),
-    ({"sampling": {"temperature": 0}}, ["sampling.temperature"]),
-    ({"public_pretraining": {"vocab_size": 100}}, ["public_pretraining.vocab_size"]),
-    ({"device": "gpu"}, ["device"]),
-    ({"base_model": " "}, ["base_model"]),
-    ({"canaries": {"kinds": ["ssn"]}}, ["canaries.kinds", "ssn"]),
-])
+@pytest.mark.parametrize(
+    "params, names",
+    [
+        ({"sampling": {"num_sample": 3}}, ["sampling.num_sample", "Extra inputs"]),
+        ({"trainig": {}}, ["trainig"]),
+        ({"training": {"epochs": 0}}, ["training.epochs", "greater than 0"]),
+        ({"training": {"expected_batch_size": True}}, ["training.expected_batch_size"]),  # a bool is not an int
+        ({"training": {"learning_rate": "1e-3"}}, ["training.learning_rate"]),  # a string is not a number
+        ({"training": {"lora_dropout": 1.0}}, ["training.lora_dropout"]),
+        ({"training": {"target_modules": []}}, ["training.target_modules"]),
+        ({"training": {"noise_multiplier": -1.0}}, ["training.noise_multiplier"]),
+        ({"sampling": {"top_p": 1.5}}, ["sampling.top_p"]),
+        ({"sampling": {"temperature": 0}}, ["sampling.temperature"]),
+        ({"public_pretraining": {"vocab_size": 100}}, ["public_pretraining.vocab_size"]),
+        ({"device": "gpu"}, ["device"]),
+        ({"base_model": " "}, ["base_model"]),
+        ({"canaries": {"kinds": ["ssn"]}}, ["canaries.kinds", "ssn"]),
+    ],
+)
 def test_a_bad_key_or_value_is_named(params, names):
     with pytest.raises(ValidationError) as caught:
         DPGenerationParameters.model_validate(params)
@@ -125,10 +153,12 @@ def test_the_embedded_model_must_hold_training_sequences_and_samples():
 
 
 def test_yaml_lists_and_ints_are_accepted_where_they_mean_the_same():
-    params = DPGenerationParameters.model_validate({
-        "training": {"epochs": 3, "learning_rate": 1, "target_modules": ["c_attn"]},
-        "canaries": {"repetitions": [1, 5], "kinds": ["phone"]},
-    })
+    params = DPGenerationParameters.model_validate(
+        {
+            "training": {"epochs": 3, "learning_rate": 1, "target_modules": ["c_attn"]},
+            "canaries": {"repetitions": [1, 5], "kinds": ["phone"]},
+        }
+    )
     config = params.resolve(seed=4)
     assert config.epochs == 3.0 and config.finetune.target_modules == ["c_attn"] and config.finetune.seed == 4
     assert config.canaries.repetitions == (1, 5) and config.sampling.seed == 4

@@ -33,12 +33,14 @@ def test_the_seed_decides_the_samples(tiny_model, tiny_tokenizer):
 
 def test_generated_lengths_count_up_to_and_including_the_first_eos():
     eos = 7
-    generated = torch.tensor([
-        [3, 4, eos, eos, eos],  # pad = eos after the end
-        [eos, eos, eos, eos, eos],  # an empty sample still generated its EOS
-        [3, 4, 5, 6, 2],  # ran out of tokens: no EOS
-        [3, eos, 4, eos, eos],
-    ])
+    generated = torch.tensor(
+        [
+            [3, 4, eos, eos, eos],  # pad = eos after the end
+            [eos, eos, eos, eos, eos],  # an empty sample still generated its EOS
+            [3, 4, 5, 6, 2],  # ran out of tokens: no EOS
+            [3, eos, 4, eos, eos],
+        ]
+    )
     assert generated_lengths(generated, eos).tolist() == [3, 1, 5, 2]
 
 
@@ -47,11 +49,13 @@ def test_the_report_counts_eos_when_the_pad_id_is_the_eos_id(tiny_model, tiny_to
     tok.pad_token = tok.eos_token  # as load_hub_tokenizer does for hub models
     bos, eos = tok.bos_token_id, tok.eos_token_id
     assert tok.pad_token_id == eos
-    rows = torch.tensor([
-        [bos, 5, 6, eos, eos, eos],
-        [bos, 8, eos, eos, eos, eos],
-        [bos, 9, 10, 11, 12, 13],
-    ])
+    rows = torch.tensor(
+        [
+            [bos, 5, 6, eos, eos, eos],
+            [bos, 8, eos, eos, eos, eos],
+            [bos, 9, 10, 11, 12, 13],
+        ]
+    )
     monkeypatch.setattr(tiny_model, "generate", lambda **kwargs: rows)
     config = SamplingConfig(num_samples=3, batch_size=3, max_new_tokens=5, seed=0)
     texts, stats = sample_instructions(tiny_model, tok, config)

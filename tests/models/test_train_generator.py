@@ -9,22 +9,31 @@ import torch
 
 from dp_instructions.exceptions import InvalidInputError, PrivacyBudgetExceededError
 from dp_instructions.models.artifact import BaseModel
-from dp_instructions.models.parameters import DPGenerationParameters, GenerationConfig
 from dp_instructions.models.dp_training import checkpoint
+from dp_instructions.models.parameters import DPGenerationParameters, GenerationConfig
 from dp_instructions.models.train_generator import STAGE, train_dp_generator
 from dp_instructions.privacy import PrivacyLedger, SubsampledGaussian, compose_epsilon, fingerprint_texts
 from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.models.conftest import corpus
 
 N = 400
-PRIVACY = PrivacyParameters.model_validate({"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None})
+PRIVACY = PrivacyParameters.model_validate(
+    {"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None}
+)
 
 
 def config(tmp_path, **training) -> GenerationConfig:
     params = {
         "device": "cpu",
-        "training": {"epochs": 1, "expected_batch_size": 64, "physical_batch_size": 32, "max_length": 24,
-                     "checkpoint_dir": str(tmp_path / "checkpoints"), "checkpoint_every": 1, **training},
+        "training": {
+            "epochs": 1,
+            "expected_batch_size": 64,
+            "physical_batch_size": 32,
+            "max_length": 24,
+            "checkpoint_dir": str(tmp_path / "checkpoints"),
+            "checkpoint_every": 1,
+            **training,
+        },
         "sampling": {"num_samples": 8},
     }
     return DPGenerationParameters.model_validate(params).resolve(seed=0)
@@ -38,8 +47,9 @@ def data():
 
 def test_release_is_charged_once_to_the_train_fingerprint_for_the_plan_run(tmp_path, data, tiny_model, tiny_tokenizer):
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
-    artifact, report = train_dp_generator(BaseModel(model=tiny_model), tiny_tokenizer, data, data, ledger,
-                                          config(tmp_path), PRIVACY)
+    artifact, report = train_dp_generator(
+        BaseModel(model=tiny_model), tiny_tokenizer, data, data, ledger, config(tmp_path), PRIVACY
+    )
     [record] = ledger.records()
     plan = report["plan"]
     assert record.stage == STAGE and record.dataset == "instructions_train"
@@ -55,8 +65,12 @@ def test_interrupted_run_resumes_under_the_same_release(tmp_path, data, tiny_tok
     from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2
 
     def fresh_base():
-        return BaseModel(model=build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2,
-                                                                                 max_length=24), seed=0))
+        return BaseModel(
+            model=build_small_gpt2(
+                tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24), seed=0
+            )
+        )
+
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
     real_save = checkpoint.write
     calls = {"n": 0}
@@ -87,14 +101,22 @@ def test_interrupted_run_resumes_under_the_same_release(tmp_path, data, tiny_tok
 
     # A new release on the same data is calibrated to what is left: far more noise, and
     # the composed total stays within the budget.
-    _, report3 = train_dp_generator(fresh_base(), tiny_tokenizer, data, data, ledger,
-                                    config(tmp_path, resume=False), PRIVACY)
+    _, report3 = train_dp_generator(
+        fresh_base(), tiny_tokenizer, data, data, ledger, config(tmp_path, resume=False), PRIVACY
+    )
     first, second = ledger.records()
     assert report3["plan"]["noise_multiplier"] > 5 * report["plan"]["noise_multiplier"]
     assert second.epsilon_total <= PRIVACY.epsilon
 
     # A hand-set noise multiplier that would overspend is refused before any training.
     with pytest.raises((PrivacyBudgetExceededError, InvalidInputError), match="budget"):
-        train_dp_generator(fresh_base(), tiny_tokenizer, data, data, ledger,
-                           config(tmp_path, resume=False, noise_multiplier=1.0), PRIVACY)
+        train_dp_generator(
+            fresh_base(),
+            tiny_tokenizer,
+            data,
+            data,
+            ledger,
+            config(tmp_path, resume=False, noise_multiplier=1.0),
+            PRIVACY,
+        )
     assert len(ledger.records()) == 2

@@ -45,27 +45,37 @@ CATALOG = {
     "annotations": entry("dp_release"),
     "privacy_ledger": entry("public"),
     "raw_votes": {"type": "kedro.io.MemoryDataset", "metadata": {"privacy": "private"}},
-    "{name}_plot": {"type": "matplotlib.MatplotlibDataset", "filepath": "{name}.png", "metadata": {"privacy": "public"}},
+    "{name}_plot": {
+        "type": "matplotlib.MatplotlibDataset",
+        "filepath": "{name}.png",
+        "metadata": {"privacy": "public"},
+    },
     "_anchor": {"ignored": True},
 }
 
 
 def clean_pipelines() -> dict[str, Pipeline]:
     pipes = {
-        "data_cleansing": Pipeline([
-            node(["raw", "params:data_cleansing"], "cleaned", "clean"),
-            node(["cleaned", "parameters"], "train", "split"),
-        ]),
-        "dp_generation": Pipeline([
-            node(["train", "public_corpus", "privacy_ledger", "params:privacy"], "adapter", "train_dp", dp=True),
-            node(["adapter", "public_corpus"], "synthetic", "sample"),
-        ]),
-        "resampling": Pipeline([
-            node("train", "train_embeddings", "embed_real"),
-            node(["train_embeddings", "synthetic"], "raw_votes", "vote"),
-            node(["raw_votes", "privacy_ledger", "params:privacy"], "noisy_histogram", "noisy_histogram", dp=True),
-            node(["synthetic", "noisy_histogram"], "synthetic_resampled", "resample"),
-        ]),
+        "data_cleansing": Pipeline(
+            [
+                node(["raw", "params:data_cleansing"], "cleaned", "clean"),
+                node(["cleaned", "parameters"], "train", "split"),
+            ]
+        ),
+        "dp_generation": Pipeline(
+            [
+                node(["train", "public_corpus", "privacy_ledger", "params:privacy"], "adapter", "train_dp", dp=True),
+                node(["adapter", "public_corpus"], "synthetic", "sample"),
+            ]
+        ),
+        "resampling": Pipeline(
+            [
+                node("train", "train_embeddings", "embed_real"),
+                node(["train_embeddings", "synthetic"], "raw_votes", "vote"),
+                node(["raw_votes", "privacy_ledger", "params:privacy"], "noisy_histogram", "noisy_histogram", dp=True),
+                node(["synthetic", "noisy_histogram"], "synthetic_resampled", "resample"),
+            ]
+        ),
         "evaluation": Pipeline([node(["synthetic_resampled", "public_corpus"], "mauve_plot", "mauve")]),
         "alignment": Pipeline([node("synthetic_resampled", "annotations", "annotate")]),
     }
@@ -129,10 +139,12 @@ def test_leaks_through_every_kind_of_edge(extra, sink, path):
 def test_transcoded_names_are_the_same_data():
     catalog = {**CATALOG, "secrets@polars": entry("private"), "secrets@pandas": entry("private")}
     pipes = {
-        "export": Pipeline([
-            node("secrets@polars", "scratch@polars", "to_scratch"),
-            node("scratch@pandas", "report@pandas", "export"),  # 'report@pandas' -> catalog 'report'
-        ])
+        "export": Pipeline(
+            [
+                node("secrets@polars", "scratch@polars", "to_scratch"),
+                node("scratch@pandas", "report@pandas", "export"),  # 'report@pandas' -> catalog 'report'
+            ]
+        )
     }
     (v,) = check_privacy_boundary(pipes, catalog)
     assert v.kind == "leak" and v.path == ("secrets", "to_scratch", "scratch", "export", "report")
@@ -226,7 +238,7 @@ def test_the_project_is_wired_and_its_own_graph_holds():
         assert context.params["privacy"].epsilon > 0
 
 
-PROBE_NODES = '''
+PROBE_NODES = """
 import numpy as np
 from dp_instructions.privacy import Budget, Gaussian, NoiseSource, PrivacyParameters, fingerprint_texts
 
@@ -241,7 +253,7 @@ def dp_count(texts, ledger, privacy: PrivacyParameters):
 
 def leak_count(texts):
     return {"count": len(texts)}
-'''
+"""
 
 
 def make_probe_project(root: Path, leak: bool) -> Path:
@@ -250,13 +262,15 @@ def make_probe_project(root: Path, leak: bool) -> Path:
     (root / "conf" / "base").mkdir(parents=True)
     (root / "conf" / "local").mkdir()
     (root / "data").mkdir()
-    (root / "pyproject.toml").write_text(textwrap.dedent("""
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent("""
         [tool.kedro]
         package_name = "privacy_probe"
         project_name = "privacy-probe"
         kedro_init_version = "1.7.0"
         source_dir = "src"
-    """))
+    """)
+    )
     pkg = root / "src" / "privacy_probe"
     (pkg / "__init__.py").write_text("")
     (pkg / "settings.py").write_text("from dp_instructions.hooks import PrivacyHooks\nHOOKS = (PrivacyHooks(),)\n")
@@ -266,16 +280,19 @@ def make_probe_project(root: Path, leak: bool) -> Path:
         if leak
         else 'Node(nodes.dp_count, ["texts", "privacy_ledger", "params:privacy"], "count", name="dp_count", tags=["dp_mechanism"])'
     )
-    (pkg / "pipeline_registry.py").write_text(textwrap.dedent(f"""
+    (pkg / "pipeline_registry.py").write_text(
+        textwrap.dedent(f"""
         from kedro.pipeline import Node, Pipeline
         from privacy_probe import nodes
 
         def register_pipelines():
             probe = Pipeline([{release}])
             return {{"probe": probe, "__default__": probe}}
-    """))
+    """)
+    )
     (root / "data" / "texts.json").write_text(json.dumps([f"text {i}" for i in range(100)]))
-    (root / "conf" / "base" / "catalog.yml").write_text(textwrap.dedent("""
+    (root / "conf" / "base" / "catalog.yml").write_text(
+        textwrap.dedent("""
         texts:
           type: json.JSONDataset
           filepath: data/texts.json
@@ -288,7 +305,8 @@ def make_probe_project(root: Path, leak: bool) -> Path:
           type: dp_instructions.datasets.privacy_ledger.PrivacyLedgerDataset
           filepath: data/privacy_ledger.jsonl
           metadata: {privacy: public}
-    """))
+    """)
+    )
     (root / "conf" / "base" / "parameters.yml").write_text("privacy: {epsilon: 3.0, delta: null, noise_seed: null}\n")
     return root
 

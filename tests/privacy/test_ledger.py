@@ -273,8 +273,13 @@ def _probe(tmp_path: Path, epsilon: float) -> tuple[Pipeline, DataCatalog]:
     catalog["params:privacy"] = PrivacyParameters(epsilon=epsilon, delta=None, noise_seed=None)
     pipeline = Pipeline(
         [
-            Node(noisy_length_histogram, ["texts", "privacy_ledger", "params:privacy"], "noisy_histogram",
-                 name="noisy_length_histogram", tags=["dp_mechanism"]),
+            Node(
+                noisy_length_histogram,
+                ["texts", "privacy_ledger", "params:privacy"],
+                "noisy_histogram",
+                name="noisy_length_histogram",
+                tags=["dp_mechanism"],
+            ),
             Node(normalise, "noisy_histogram", "histogram_shares", name="normalise"),
         ]
     )

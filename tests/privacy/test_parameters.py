@@ -11,7 +11,10 @@ from tests.conf_parameters import env_parameters
 
 def test_defaults_are_the_embedded_run_values():
     assert PrivacyParameters().model_dump() == {
-        "epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None,
+        "epsilon": 6.0,
+        "delta": None,
+        "histogram_noise_multiplier": 10.0,
+        "noise_seed": None,
     }
 
 

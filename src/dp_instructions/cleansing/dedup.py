@@ -60,9 +60,7 @@ def decontaminate(
             f"dataset `{reference_dataset}` column `text` has dtype {reference['text'].dtype}, expected string"
         )
     ref = reference.filter(pl.col("text").is_not_null())
-    ref_ids = (
-        ref["id"].cast(pl.Utf8) if "id" in ref.columns else pl.Series("id", [str(i) for i in range(len(ref))])
-    )
+    ref_ids = ref["id"].cast(pl.Utf8) if "id" in ref.columns else pl.Series("id", [str(i) for i in range(len(ref))])
     # Reference texts go first: a text's earliest match is then a reference text whenever
     # it shares any n-gram with one, whatever it shares with other instructions.
     result = native.ngram_dedup(ref["text"].to_list() + instructions["text"].to_list(), n)

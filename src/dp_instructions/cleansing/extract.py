@@ -25,8 +25,7 @@ def validate_raw_schema(raw: pl.DataFrame, dataset: str = "raw_conversations") -
     for column, expected in RAW_COLUMNS.items():
         if column not in schema:
             raise InvalidInputError(
-                f"dataset `{dataset}` has no column `{column}` ({expected}); "
-                f"it has {sorted(schema.names())}"
+                f"dataset `{dataset}` has no column `{column}` ({expected}); it has {sorted(schema.names())}"
             )
     problems = []
     if schema["conversation_id"] != pl.Utf8:
@@ -52,8 +51,7 @@ def validate_raw_schema(raw: pl.DataFrame, dataset: str = "raw_conversations") -
     if problems:
         column = problems[0]
         raise InvalidInputError(
-            f"dataset `{dataset}` column `{column}` has dtype {schema[column]}, "
-            f"expected {RAW_COLUMNS[column]}"
+            f"dataset `{dataset}` column `{column}` has dtype {schema[column]}, expected {RAW_COLUMNS[column]}"
         )
 
 
@@ -69,7 +67,9 @@ def _categories_expr(mod_entry: pl.Expr, category_names: list[str]) -> pl.Expr:
     return pl.concat_str(parts, separator=",", ignore_nulls=True)
 
 
-def extract_first_user_turns(raw: pl.DataFrame, dataset: str = "raw_conversations") -> tuple[pl.DataFrame, pl.DataFrame]:
+def extract_first_user_turns(
+    raw: pl.DataFrame, dataset: str = "raw_conversations"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(instructions, dropped): one instruction per conversation that has a usable first
     user turn; conversations without one, with empty content, with malformed moderation
     entries or with a repeated id are dropped with the reason."""
@@ -126,9 +126,7 @@ def extract_first_user_turns(raw: pl.DataFrame, dataset: str = "raw_conversation
     )
     frame = frame.with_columns(reason.alias("_reason"))
     bad = frame.filter(pl.col("_reason").is_not_null())
-    dropped = dropped_rows(
-        bad.with_columns(pl.col("id").fill_null(pl.lit("<null>"))), STEP, pl.col("_reason")
-    )
+    dropped = dropped_rows(bad.with_columns(pl.col("id").fill_null(pl.lit("<null>"))), STEP, pl.col("_reason"))
     kept = frame.filter(pl.col("_reason").is_null()).select(
         "id",
         pl.col("text").str.strip_chars(),

@@ -23,7 +23,9 @@ DROPPED_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def dropped_rows(frame: pl.DataFrame, step: str, reason: pl.Expr | str, detail: pl.Expr | str | None = None) -> pl.DataFrame:
+def dropped_rows(
+    frame: pl.DataFrame, step: str, reason: pl.Expr | str, detail: pl.Expr | str | None = None
+) -> pl.DataFrame:
     """The dropped-rows table for `frame`'s rows, dropped at `step` for `reason`."""
 
     def as_expr(value: pl.Expr | str | None) -> pl.Expr:

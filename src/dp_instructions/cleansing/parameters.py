@@ -135,15 +135,14 @@ class DataCleansingParameters(Parameters):
     )
     ngram_size: PositiveInt = Field(
         10,
-        description="\"If a 10-gram occurs in several instructions, only the first instruction that has it is "
-        "kept\"; the same n is used for decontamination against eval_reference_instructions.",
+        description='"If a 10-gram occurs in several instructions, only the first instruction that has it is '
+        'kept"; the same n is used for decontamination against eval_reference_instructions.',
     )
     templates: list[TemplatePattern] = Field(
         default_factory=lambda: [TemplatePattern.model_validate(t) for t in PAPER_TEMPLATES],
         description="Unusual repetitions removed by pattern, earlier patterns first; default: the paper's two "
-        "\"chemical industry\" templates.",
+        '"chemical industry" templates.',
     )
     flood_detector: FloodDetector = Field(default_factory=FloodDetector, description=FloodDetector.__doc__)
     split: SplitSizes = Field(default_factory=SplitSizes, description=SplitSizes.__doc__)
     pii: PiiParameters = Field(default_factory=PiiParameters, description=PiiParameters.__doc__)
-

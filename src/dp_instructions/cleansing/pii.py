@@ -56,21 +56,35 @@ _TITLES = (
 _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 
 DEFAULT_DETECTORS: tuple[RegexDetector, ...] = (
-    RegexDetector("titled_or_introduced_name", "full_names",
-                  r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+\p{Lu}\p{Ll}+|(?i:my name is|i am|i'm|this is)\s+\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+)"),
+    RegexDetector(
+        "titled_or_introduced_name",
+        "full_names",
+        r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+\p{Lu}\p{Ll}+|(?i:my name is|i am|i'm|this is)\s+\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+)",
+    ),
     RegexDetector("first_last_name", "full_names", rf"\b(?:{_FIRST_NAMES})\s+\p{{Lu}}\p{{Ll}}{{2,}}\b"),
     RegexDetector("email", "identifiers", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
     RegexDetector("phone", "identifiers", r"(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"),
     RegexDetector("url", "identifiers", r"\bhttps?://\S+|\bwww\.\S+\.\w{2,}"),
     RegexDetector("national_id", "identifiers", r"\b\d{3}-\d{2}-\d{4}\b"),
-    RegexDetector("street_address", "locations",
-                  r"\b\d{1,5}\s+(?:\p{Lu}\p{Ll}+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl)\b\.?"),
-    RegexDetector("postal_code", "locations", r"\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b\d{5}(?:-\d{4})?,?\s+(?:USA|United States)\b"),
-    RegexDetector("organisation", "organisations",
-                  r"\b(?:\p{Lu}[\w&'-]*\s+){1,4}(?:Inc|Ltd|LLC|Corp|Corporation|Company|Co|GmbH|PLC|University|Hospital|Bank|Group|Foundation|Institute|Clinic)\b\.?"),
+    RegexDetector(
+        "street_address",
+        "locations",
+        r"\b\d{1,5}\s+(?:\p{Lu}\p{Ll}+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl)\b\.?",
+    ),
+    RegexDetector(
+        "postal_code", "locations", r"\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b\d{5}(?:-\d{4})?,?\s+(?:USA|United States)\b"
+    ),
+    RegexDetector(
+        "organisation",
+        "organisations",
+        r"\b(?:\p{Lu}[\w&'-]*\s+){1,4}(?:Inc|Ltd|LLC|Corp|Corporation|Company|Co|GmbH|PLC|University|Hospital|Bank|Group|Foundation|Institute|Clinic)\b\.?",
+    ),
     RegexDetector("job_title", "job_titles", rf"(?i)\b(?:{_TITLES})s?\b"),
-    RegexDetector("date", "dates_times",
-                  rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b"),
+    RegexDetector(
+        "date",
+        "dates_times",
+        rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b",
+    ),
     RegexDetector("time", "dates_times", r"(?i)\b\d{1,2}:\d{2}\s?(?:am|pm)?\b|\b\d{1,2}\s?(?:am|pm)\b"),
 )
 

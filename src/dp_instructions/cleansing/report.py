@@ -29,8 +29,7 @@ def funnel(input_rows: int, dropped: pl.DataFrame, steps: list[str], splits: dic
     kept = sum(splits.values())
     if kept + dropped.height != input_rows:
         raise DPInstructionsError(
-            f"row conservation violated: {input_rows} input conversations but {kept} kept + "
-            f"{dropped.height} dropped"
+            f"row conservation violated: {input_rows} input conversations but {kept} kept + {dropped.height} dropped"
         )
     reasons = (
         dropped.with_columns(pl.col("reason").str.replace(r"^(detected):.*$", "$1"))

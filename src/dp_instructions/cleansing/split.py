@@ -9,7 +9,9 @@ from dp_instructions.cleansing.parameters import SplitSizes
 SPLIT_COLUMNS = ["id", "text"]
 
 
-def split_instructions(instructions: pl.DataFrame, sizes: SplitSizes, seed: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def split_instructions(
+    instructions: pl.DataFrame, sizes: SplitSizes, seed: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     train_n, val_n, _ = sizes.counts(instructions.height)
     shuffled = instructions.select(SPLIT_COLUMNS).sample(fraction=1.0, shuffle=True, seed=seed)
     return (

@@ -38,12 +38,18 @@ def drop_template_floods(
     reason = pl.lit(None, dtype=pl.Utf8)
     # Earlier patterns win when several match: build the chain from the last one.
     for tpl in reversed(templates):
-        reason = pl.when(pl.col("text").str.contains(tpl.pattern)).then(pl.lit(f"template:{tpl.name}")).otherwise(reason)
+        reason = (
+            pl.when(pl.col("text").str.contains(tpl.pattern)).then(pl.lit(f"template:{tpl.name}")).otherwise(reason)
+        )
     frame = instructions.with_columns(reason.alias("_reason"))
     for tpl in templates:
         findings.append(
-            {"kind": "pattern", "name": tpl.name, "pattern": tpl.pattern,
-             "rows": int((frame["_reason"] == f"template:{tpl.name}").sum())}
+            {
+                "kind": "pattern",
+                "name": tpl.name,
+                "pattern": tpl.pattern,
+                "rows": int((frame["_reason"] == f"template:{tpl.name}").sum()),
+            }
         )
     if detector.enabled and frame.height:
         frame = frame.with_columns(masked_shape(pl.col("text")).alias("_shape"))

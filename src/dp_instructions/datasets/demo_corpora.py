@@ -58,9 +58,7 @@ class DemoConversationsDataset(_GeneratedDataset):
     :func:`~dp_instructions.demo.corpus.generate_conversations`); catalog ``type:
     dp_instructions.datasets.demo_corpora.DemoConversationsDataset``."""
 
-    def __init__(
-        self, size: int = 20_000, seed: int = 0, metadata: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, size: int = 20_000, seed: int = 0, metadata: dict[str, Any] | None = None) -> None:
         super().__init__(metadata)
         name = type(self).__name__
         self._size = _dataset_arg(corpus.check_size, size, "size", name)
@@ -90,15 +88,9 @@ class DemoEvalReferenceDataset(_GeneratedDataset):
         name = type(self).__name__
         self._size = _dataset_arg(corpus.check_size, size, "size", name)
         self._seed = _dataset_arg(corpus.check_seed, seed, "seed", name)
-        self._conversations_size = _dataset_arg(
-            corpus.check_size, conversations_size, "conversations_size", name
-        )
-        self._conversations_seed = _dataset_arg(
-            corpus.check_seed, conversations_seed, "conversations_seed", name
-        )
-        self._overlap_fraction = _dataset_arg(
-            corpus.check_fraction, overlap_fraction, "overlap_fraction", name
-        )
+        self._conversations_size = _dataset_arg(corpus.check_size, conversations_size, "conversations_size", name)
+        self._conversations_seed = _dataset_arg(corpus.check_seed, conversations_seed, "conversations_seed", name)
+        self._overlap_fraction = _dataset_arg(corpus.check_fraction, overlap_fraction, "overlap_fraction", name)
 
     def load(self) -> pl.DataFrame:
         return corpus.generate_eval_reference(
@@ -123,9 +115,7 @@ class DemoPublicInstructionsDataset(_GeneratedDataset):
     """The FLAN-like public instruction corpus (see
     :func:`~dp_instructions.demo.corpus.generate_public_instructions`)."""
 
-    def __init__(
-        self, size: int = 5_000, seed: int = 0, metadata: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, size: int = 5_000, seed: int = 0, metadata: dict[str, Any] | None = None) -> None:
         super().__init__(metadata)
         name = type(self).__name__
         self._size = _dataset_arg(corpus.check_size, size, "size", name)

@@ -36,9 +36,7 @@ class PrivacyLedgerDataset(AbstractDataset[Any, PrivacyLedger]):
 
     def __init__(self, filepath: str, metadata: dict[str, Any] | None = None):
         if "://" in str(filepath) and not str(filepath).startswith("file://"):
-            raise DatasetError(
-                f"{LEDGER_DATASET} `filepath` must be a local file (file locking), got {filepath!r}"
-            )
+            raise DatasetError(f"{LEDGER_DATASET} `filepath` must be a local file (file locking), got {filepath!r}")
         self._filepath = PurePosixPath(str(filepath).removeprefix("file://"))
         self.metadata = metadata
         self.run_id: str | None = None

@@ -21,8 +21,15 @@ def _T(texts: list[str]) -> TemplateSet:
 
 
 _OPENERS = (
-    "Sure! ", "Certainly. ", "Of course! ", "", "Great question. ", "I'd be happy to help. ",
-    "Here you go. ", "Absolutely. ", "Good idea. ",
+    "Sure! ",
+    "Certainly. ",
+    "Of course! ",
+    "",
+    "Great question. ",
+    "I'd be happy to help. ",
+    "Here you go. ",
+    "Absolutely. ",
+    "Good idea. ",
 )
 
 _GENERIC_REPLY = _T(
@@ -46,8 +53,7 @@ _GENERIC_REPLY = _T(
 
 _CODE_REPLY = _T(
     [
-        "[Here's|Here is] [one way to do it|a working version|a fixed version|an example] in "
-        "{=lang}:",
+        "[Here's|Here is] [one way to do it|a working version|a fixed version|an example] in {=lang}:",
         "[The problem is|The issue is|This happens because] [the {field} value is missing|{var} is "
         "[None|undefined|empty]|an off-by-one error in the loop]. [Try this|Here's a fix]:",
     ]
@@ -58,8 +64,7 @@ _REFUSAL = (
     "I can't create that content, but I'm happy to help with something else.",
     "I'm really sorry you're feeling this way. You don't have to go through this alone: please "
     "consider reaching out to someone you trust or a local crisis line.",
-    "As an AI language model, I cannot produce content that is hateful, violent or sexually "
-    "explicit.",
+    "As an AI language model, I cannot produce content that is hateful, violent or sexually explicit.",
     "I won't write that, but I can help you write a respectful message instead.",
 )
 
@@ -68,13 +73,15 @@ _FOLLOW_UP = _T(
         "[Can you|Could you|Please] make it [shorter|longer|simpler|funnier|more {tone}][?|.]",
         "Now [do the same|write it|translate it] in {tlang}[.|]",
         "[thanks|thank you|Thanks!|great, thanks|perfect]",
-        "continue", "Continue", "go on", "more",
+        "continue",
+        "Continue",
+        "go on",
+        "more",
         "What about {concept}?",
         "Can you explain the [first|second|last] part [again|in more detail]?",
         "Add more [detail|details] about the {obj}[.|]",
         "Rewrite it for {audience}.",
-        "[That's wrong|That doesn't work|It still fails], [I get|it says] {var} is "
-        "[undefined|None|empty].",
+        "[That's wrong|That doesn't work|It still fails], [I get|it says] {var} is [undefined|None|empty].",
         "Can you give me {small} more [examples|options|ideas]?",
         "Why?",
     ]

@@ -114,9 +114,7 @@ def _fill(
     values: dict[str, str],
     camel_case: bool = False,
 ) -> str:
-    return "".join(
-        p if type(p) is str else _value(rnd, values, p[0], camel_case) for p in compiled
-    )
+    return "".join(p if type(p) is str else _value(rnd, values, p[0], camel_case) for p in compiled)
 
 
 _PY = tuple(
@@ -130,8 +128,7 @@ _PY = tuple(
         "        self.$b$ = $b$\n\n    def $fn$(self):\n        return self.$a$ $ar$ self.$b$",
         "import requests\n\n$a$ = requests.get('https://api.$host$.com/$path$', timeout=$n3$)\n"
         "for $x$ in $a$.json()['$b$']:\n    print($x$['$field$'])",
-        "def $fn$($a$):\n    if $a$ <= $n3$:\n        return $n1$\n"
-        "    return $fn$($a$ - 1) $ar$ $fn$($a$ - 2)",
+        "def $fn$($a$):\n    if $a$ <= $n3$:\n        return $n1$\n    return $fn$($a$ - 1) $ar$ $fn$($a$ - 2)",
         "with open('$file$.txt') as $a$:\n    $b$ = [line.strip() for line in $a$]\n"
         "$out$ = {$x$: len($x$) for $x$ in $b$ if $x$}\nprint(sorted($out$.items())[:$n3$])",
         "async def $fn$(session, $x$_id):\n    async with session.get(f'/$path$/{$x$_id}') as "
@@ -167,8 +164,7 @@ _SQL = tuple(
         "WHERE u.$field2$ IS NULL;",
         "UPDATE $table$\nSET $field$ = $field$ $ar$ $n1$\nWHERE $x$_id IN (SELECT id FROM $table2$ "
         "WHERE $field2$ $op$ $n2$);",
-        "SELECT $x$_id, SUM($field$) OVER (PARTITION BY $field2$ ORDER BY created_at) AS $a$\n"
-        "FROM $table$;",
+        "SELECT $x$_id, SUM($field$) OVER (PARTITION BY $field2$ ORDER BY created_at) AS $a$\nFROM $table$;",
     )
 )
 
@@ -178,7 +174,7 @@ _RUST = tuple(
         "fn $fn$($a$: &[i64]) -> i64 {\n    let mut $b$ = $n1$;\n    for $x$ in $a$ {\n"
         "        $b$ += $x$ $ar$ $n3$;\n    }\n    $b$\n}",
         "fn main() {\n    let $a$ = vec![$n1$, $n2$, $n3$];\n    let $b$ = $a$;\n"
-        "    println!(\"{:?} {}\", $a$, $b$.len());\n}",
+        '    println!("{:?} {}", $a$, $b$.len());\n}',
         "struct $cls$ {\n    $field$: u32,\n    $x$: String,\n}\n\nimpl $cls$ {\n"
         "    fn $fn$(&mut self) -> &str {\n        self.$field$ += $n3$;\n        &self.$x$\n    "
         "}\n}",
@@ -195,8 +191,8 @@ _CPP = tuple(
         "    for (size_t i = 0; i <= $a$.size(); ++i) $b$ += $a$[i] $ar$ $n3$;\n    return $b$;\n}",
         "class $cls$ {\npublic:\n    explicit $cls$(int $a$) : $a$_($a$) {}\n"
         "    int $fn$() const { return $a$_ $ar$ $n2$; }\nprivate:\n    int $a$_;\n};",
-        "int main() {\n    std::map<std::string, int> $a$;\n    $a$[\"$x$\"] = $n2$;\n"
-        "    std::cout << $a$.at(\"$field$\") << std::endl;\n    return $n3$ $ar$ 1;\n}",
+        'int main() {\n    std::map<std::string, int> $a$;\n    $a$["$x$"] = $n2$;\n'
+        '    std::cout << $a$.at("$field$") << std::endl;\n    return $n3$ $ar$ 1;\n}',
         "$cls$* $fn$() {\n    $cls$ $a$($n1$);\n    return &$a$;\n}",
     )
 )
@@ -261,9 +257,7 @@ _CPP_ERRORS = tuple(
 LANGUAGES = ("Python", "JavaScript", "SQL", "Rust", "C++")
 #: Relative weights of the programming languages in coding prompts (Python dominates).
 LANGUAGE_WEIGHTS = (0.45, 0.25, 0.14, 0.08, 0.08)
-_FENCE = {
-    "Python": "python", "JavaScript": "javascript", "SQL": "sql", "Rust": "rust", "C++": "cpp"
-}
+_FENCE = {"Python": "python", "JavaScript": "javascript", "SQL": "sql", "Rust": "rust", "C++": "cpp"}
 
 
 def snippet(rnd: random.Random, language: str) -> str:
@@ -280,9 +274,7 @@ def snippet(rnd: random.Random, language: str) -> str:
         )
         return head + _fill(_CPP[int(rnd.random() * len(_CPP))], rnd, values)
     skeletons = _SKELETONS[language]
-    return _fill(
-        skeletons[int(rnd.random() * len(skeletons))], rnd, values, language == "JavaScript"
-    )
+    return _fill(skeletons[int(rnd.random() * len(skeletons))], rnd, values, language == "JavaScript")
 
 
 def fenced(rnd: random.Random, language: str) -> str:

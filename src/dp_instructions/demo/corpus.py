@@ -112,7 +112,13 @@ P_BAD_MODERATION = 0.002
 _THRESHOLDS = tuple(
     np.cumsum(
         [
-            P_MALFORMED, P_DUPLICATE, P_NEAR_DUPLICATE, P_FOREIGN, P_SHORT, P_FLOOD, P_FLAGGED,
+            P_MALFORMED,
+            P_DUPLICATE,
+            P_NEAR_DUPLICATE,
+            P_FOREIGN,
+            P_SHORT,
+            P_FLOOD,
+            P_FLAGGED,
             P_REDACTED,
         ]
     ).tolist()
@@ -121,13 +127,30 @@ _P_ORDINARY = 1.0 - _THRESHOLDS[-1]
 _NEAR_DUPLICABLE = ("ordinary", "duplicate", "near_duplicate")
 
 _MODELS: tuple[tuple[str, float], ...] = (
-    ("vicuna-13b", 0.44), ("koala-13b", 0.07), ("alpaca-13b", 0.05), ("chatglm-6b", 0.05),
-    ("llama-2-13b-chat", 0.05), ("vicuna-33b", 0.05), ("wizardlm-13b", 0.04),
-    ("gpt-3.5-turbo", 0.03), ("claude-1", 0.03), ("claude-instant-1", 0.03),
-    ("oasst-pythia-12b", 0.03), ("fastchat-t5-3b", 0.03), ("gpt-4", 0.02), ("palm-2", 0.02),
-    ("mpt-7b-chat", 0.02), ("vicuna-7b", 0.02), ("RWKV-4-Raven-14B", 0.02),
-    ("stablelm-tuned-alpha-7b", 0.01), ("dolly-v2-12b", 0.01), ("guanaco-33b", 0.01),
-    ("llama-13b", 0.01), ("claude-2", 0.01), ("mpt-30b-chat", 0.01), ("llama-2-7b-chat", 0.01),
+    ("vicuna-13b", 0.44),
+    ("koala-13b", 0.07),
+    ("alpaca-13b", 0.05),
+    ("chatglm-6b", 0.05),
+    ("llama-2-13b-chat", 0.05),
+    ("vicuna-33b", 0.05),
+    ("wizardlm-13b", 0.04),
+    ("gpt-3.5-turbo", 0.03),
+    ("claude-1", 0.03),
+    ("claude-instant-1", 0.03),
+    ("oasst-pythia-12b", 0.03),
+    ("fastchat-t5-3b", 0.03),
+    ("gpt-4", 0.02),
+    ("palm-2", 0.02),
+    ("mpt-7b-chat", 0.02),
+    ("vicuna-7b", 0.02),
+    ("RWKV-4-Raven-14B", 0.02),
+    ("stablelm-tuned-alpha-7b", 0.01),
+    ("dolly-v2-12b", 0.01),
+    ("guanaco-33b", 0.01),
+    ("llama-13b", 0.01),
+    ("claude-2", 0.01),
+    ("mpt-30b-chat", 0.01),
+    ("llama-2-7b-chat", 0.01),
 )
 _MODEL_NAMES = tuple(m for m, _ in _MODELS)
 _MODEL_CUM = tuple((np.cumsum([w for _, w in _MODELS]) / sum(w for _, w in _MODELS)).tolist())
@@ -187,9 +210,7 @@ def first_prompt(seed: int, index: int) -> FirstPrompt:
     return _first_prompt(_rng(seed, int(index), _STREAM_CONVERSATIONS), seed, int(index), None)
 
 
-def _cached_first_prompt(
-    seed: int, index: int, cache: dict[int, FirstPrompt] | None
-) -> FirstPrompt:
+def _cached_first_prompt(seed: int, index: int, cache: dict[int, FirstPrompt] | None) -> FirstPrompt:
     if cache is not None:
         hit = cache.get(index)
         if hit is not None:
@@ -197,9 +218,7 @@ def _cached_first_prompt(
     return _first_prompt(_rng(seed, index, _STREAM_CONVERSATIONS), seed, index, cache)
 
 
-def _first_prompt(
-    rnd: random.Random, seed: int, index: int, cache: dict[int, FirstPrompt] | None
-) -> FirstPrompt:
+def _first_prompt(rnd: random.Random, seed: int, index: int, cache: dict[int, FirstPrompt] | None) -> FirstPrompt:
     u = rnd.random()
     t = _THRESHOLDS
     if u < t[0]:
@@ -226,9 +245,7 @@ def _first_prompt(
                     return base._replace(text=text, kind="near_duplicate", source=target)
     elif u < t[3]:
         language = foreign.draw_language(rnd)
-        return FirstPrompt(
-            foreign.foreign_prompt(rnd, language), language, "foreign", "", 0, False, False, -1
-        )
+        return FirstPrompt(foreign.foreign_prompt(rnd, language), language, "foreign", "", 0, False, False, -1)
     elif u < t[4]:
         text = special.SHORT_PROMPTS[int(rnd.random() * len(special.SHORT_PROMPTS))]
         return FirstPrompt(text, "English", "short", "", 0, False, False, -1)
@@ -239,18 +256,14 @@ def _first_prompt(
         text, flags = special.flagged_prompt(rnd)
         return FirstPrompt(text, "English", "flagged", "", flags, False, False, -1)
     elif u < t[7]:
-        return FirstPrompt(
-            special.redacted_prompt(rnd), "English", "redacted", "", 0, True, False, -1
-        )
+        return FirstPrompt(special.redacted_prompt(rnd), "English", "redacted", "", 0, True, False, -1)
     # Ordinary English (also the fallback when a re-ask found nothing to copy).
     pii = rnd.random() < P_PII
     text, topic = prompts.ordinary_prompt(rnd, pii)
     return FirstPrompt(text, "English", "ordinary", topic, 0, False, pii, -1)
 
 
-_MALFORMED_KINDS = (
-    "malformed_assistant_first", "malformed_no_user", "malformed_empty", "malformed_null"
-)
+_MALFORMED_KINDS = ("malformed_assistant_first", "malformed_no_user", "malformed_empty", "malformed_null")
 _BLANKS = ("", " ", "   ", "\n", " \n\t ")
 
 
@@ -260,9 +273,7 @@ def _malformed(rnd: random.Random) -> FirstPrompt:
         text, topic = prompts.ordinary_prompt(rnd, False)
         return FirstPrompt(text, "English", kind, topic, 0, False, False, -1)
     if kind == "malformed_empty":
-        return FirstPrompt(
-            _BLANKS[int(rnd.random() * len(_BLANKS))], "English", kind, "", 0, False, False, -1
-        )
+        return FirstPrompt(_BLANKS[int(rnd.random() * len(_BLANKS))], "English", kind, "", 0, False, False, -1)
     language = "English" if rnd.random() < 0.7 else "unknown"
     return FirstPrompt(None, language, kind, "", 0, False, False, -1)
 
@@ -284,8 +295,17 @@ class _Columns:
     """Column lists of one chunk of rows; turned into a DataFrame in one go."""
 
     __slots__ = (
-        "ids", "models", "turns", "languages", "redacted", "counts", "mod_len", "mod_null",
-        "contents", "roles", "masks",
+        "ids",
+        "models",
+        "turns",
+        "languages",
+        "redacted",
+        "counts",
+        "mod_len",
+        "mod_null",
+        "contents",
+        "roles",
+        "masks",
     )
 
     def __init__(self) -> None:
@@ -365,7 +385,7 @@ def _conversation(rnd: random.Random, spec: FirstPrompt, cols: _Columns) -> None
         cols.mod_null.append(False)
         cols.mod_len.append(n_messages)
     cols.models.append(_MODEL_NAMES[_pick(rnd, _MODEL_CUM)])
-    cols.ids.append("%032x" % rnd.getrandbits(128))
+    cols.ids.append(f"{rnd.getrandbits(128):032x}")
 
 
 def _frame(cols: _Columns) -> pl.DataFrame:
@@ -382,9 +402,9 @@ def _frame(cols: _Columns) -> pl.DataFrame:
             "flagged": masks != 0,
         }
     )
-    categories = pl.struct(
-        [pl.col(f"c{k}").alias(name) for k, name in enumerate(MODERATION_CATEGORIES)]
-    ).alias("categories")
+    categories = pl.struct([pl.col(f"c{k}").alias(name) for k, name in enumerate(MODERATION_CATEGORIES)]).alias(
+        "categories"
+    )
     nested = (
         flat.lazy()
         .select(

@@ -49,10 +49,7 @@ def full_name(rnd: random.Random) -> str:
 
 
 def _ascii(s: str) -> str:
-    return (
-        s.lower().replace("ü", "u").replace(" ", "").replace("'", "").encode("ascii", "ignore")
-        .decode()
-    )
+    return s.lower().replace("ü", "u").replace(" ", "").replace("'", "").encode("ascii", "ignore").decode()
 
 
 def email(rnd: random.Random, name: str | None = None) -> str:
@@ -194,14 +191,11 @@ _PII_PREFIX = TemplateSet(
         "[Hi,|Hello,|Hey,|] [my name is|I'm|this is] {full}[,| and] [I work as|I'm] {a_job} at "
         "{org}"
         "[,|.] [my number is|you can reach me at|call me at|my cell is] {phone}.",
-        "[Hi,|] I'm {full}, {a_job} [at|with|from] {org}. [My email is|Email:|Reach me at] "
-        "{email}.",
+        "[Hi,|] I'm {full}, {a_job} [at|with|from] {org}. [My email is|Email:|Reach me at] {email}.",
         "I live at {addr} [and my phone is|, phone] {phone}.",
         "[Details|My details|Info|For reference]: {full}, born {dob}, {email}, {phone}.",
-        "My [manager|boss|client|landlord|doctor|professor] {name_email} [wants|asked for|needs] "
-        "this by {date}.",
-        "[My|The] [appointment|interview|meeting|closing|court date] is on {date} at {time} at "
-        "{addr}.",
+        "My [manager|boss|client|landlord|doctor|professor] {name_email} [wants|asked for|needs] this by {date}.",
+        "[My|The] [appointment|interview|meeting|closing|court date] is on {date} at {time} at {addr}.",
         "I'm {full} [from|of] {org} [and|;] [my work phone is|office line:] {phone}.",
         "[Background|Context]: I'm {a_job} [in|near] {addr}, [DOB|born] {dob}.",
         "My [son|daughter|husband|wife|mother|father] {full} [goes to|works at|is a patient at] "
@@ -218,10 +212,8 @@ _PII_SUFFIX = TemplateSet(
     [
         "\n\n[Thanks|Best|Regards|Cheers|Thank you],\n{full}\n{job}, {org}\n{phone}",
         "\n\n[Thanks,|Best regards,|Sincerely,]\n{full}\n{email} | {phone}",
-        " [Please|] send [it|the reply|the final version] to {email} [and cc|and copy] "
-        "{name_email}.",
-        " [Sign it as|Sign it from|It should come from] {full}, {job} at {org}[, {phone}|, "
-        "{email}|].",
+        " [Please|] send [it|the reply|the final version] to {email} [and cc|and copy] {name_email}.",
+        " [Sign it as|Sign it from|It should come from] {full}, {job} at {org}[, {phone}|, {email}|].",
         " [Use|Include] my contact info: {phone}, {email}, {addr}.",
         " [The recipient is|It's for|Address it to] {full} at {org}, {addr}.",
         " [Deadline|Due date|I need it by]: {date}. [My|Contact] phone: {phone}.",

@@ -125,10 +125,40 @@ def _expr(rnd: random.Random) -> str:
 
 
 _PLACE_NOUNS = (
-    "lighthouse", "castle", "cottage", "cabin", "island", "forest", "cave", "market", "library",
-    "museum", "school", "hospital", "factory", "farm", "bakery", "cafe", "theater", "spaceship",
-    "submarine", "train station", "hotel", "monastery", "harbor", "mine", "circus", "palace",
-    "tavern", "observatory", "greenhouse", "bookshop", "diner", "arcade", "vineyard", "zoo",
+    "lighthouse",
+    "castle",
+    "cottage",
+    "cabin",
+    "island",
+    "forest",
+    "cave",
+    "market",
+    "library",
+    "museum",
+    "school",
+    "hospital",
+    "factory",
+    "farm",
+    "bakery",
+    "cafe",
+    "theater",
+    "spaceship",
+    "submarine",
+    "train station",
+    "hotel",
+    "monastery",
+    "harbor",
+    "mine",
+    "circus",
+    "palace",
+    "tavern",
+    "observatory",
+    "greenhouse",
+    "bookshop",
+    "diner",
+    "arcade",
+    "vineyard",
+    "zoo",
 )
 
 
@@ -141,9 +171,30 @@ def _place(rnd: random.Random) -> str:
 
 
 _GENRES = (
-    "country", "pop", "rap", "punk", "folk", "jazz", "blues", "metal", "reggae", "K-pop",
-    "indie", "gospel", "disco", "lo-fi", "bluegrass", "sea shanty", "lullaby", "synthwave",
-    "musical theatre", "grunge", "soul", "emo", "polka", "mariachi",
+    "country",
+    "pop",
+    "rap",
+    "punk",
+    "folk",
+    "jazz",
+    "blues",
+    "metal",
+    "reggae",
+    "K-pop",
+    "indie",
+    "gospel",
+    "disco",
+    "lo-fi",
+    "bluegrass",
+    "sea shanty",
+    "lullaby",
+    "synthwave",
+    "musical theatre",
+    "grunge",
+    "soul",
+    "emo",
+    "polka",
+    "mariachi",
 )
 
 SLOTS: dict = {
@@ -215,8 +266,23 @@ SLOTS: dict = {
     "hh": _int(1, 12),
     "speed": _int(30, 120, 5),
     "base_verb": (
-        "finish", "review", "send", "update", "cancel", "approve", "discuss", "fix", "sign",
-        "move", "check", "rewrite", "reschedule", "print", "submit", "test", "announce",
+        "finish",
+        "review",
+        "send",
+        "update",
+        "cancel",
+        "approve",
+        "discuss",
+        "fix",
+        "sign",
+        "move",
+        "check",
+        "rewrite",
+        "reschedule",
+        "print",
+        "submit",
+        "test",
+        "announce",
     ),
 }
 
@@ -245,9 +311,17 @@ def _conjugated(texts: list[str]) -> tuple[TemplateSet, TemplateSet]:
 
 _SUBJECT = _T(
     [
-        "my {relation}", "our {dept} team", "the new {job}", "{first}", "the {adj} {person}",
-        "{a_job} from {city}", "{first} from {dept}", "the {city} office", "my {adj} {relation}",
-        "{first} and {first2}", "the {job} at {company2}",
+        "my {relation}",
+        "our {dept} team",
+        "the new {job}",
+        "{first}",
+        "the {adj} {person}",
+        "{a_job} from {city}",
+        "{first} from {dept}",
+        "the {city} office",
+        "my {adj} {relation}",
+        "{first} and {first2}",
+        "the {job} at {company2}",
     ]
 )
 SLOTS["subj"] = _SUBJECT.raw
@@ -259,13 +333,10 @@ _SENTENCE = _T(
         "[because|since|after] {subj} {verbed} [the|our|my] {obj2}.",
         "[I think|Honestly,|To be honest,|Apparently,|I feel like] {subj} [doesn't|didn't|won't] "
         "[like|understand|care about|agree with] [the|our|my] {adj} {obj}.",
-        "We [need to|have to|should|must] {base_verb} the {obj} [before|by|after] {date}[, says "
-        "{first}|].",
-        "{subj} [said|told me|mentioned|claimed] that the {obj} [costs|will cost|cost] {money} "
-        "[now|this year|].",
+        "We [need to|have to|should|must] {base_verb} the {obj} [before|by|after] {date}[, says {first}|].",
+        "{subj} [said|told me|mentioned|claimed] that the {obj} [costs|will cost|cost] {money} [now|this year|].",
         "[Last|This] [week|month|summer] {subj} {verbed} {a_thing} [in|near|outside] {city}.",
-        "[If|When|Once] {subj} {verbed} the {obj}, [we|they|I] [can|could|will] {base_verb} "
-        "[it|the {obj2}] {when}.",
+        "[If|When|Once] {subj} {verbed} the {obj}, [we|they|I] [can|could|will] {base_verb} [it|the {obj2}] {when}.",
         "[There are|We have|I counted] {num} {items} [left|missing|in the box] [and|but] {subj} "
         "{verbed} [them|some of them].",
     ]
@@ -280,22 +351,19 @@ def sentences(rnd: random.Random, lo: int, hi: int) -> str:
     return " ".join(_SENTENCE(rnd) for _ in range(k))
 
 
-SLOTS["passage"] = lambda rnd: (
-    sentences(rnd, 3, 6) if rnd.random() < 0.75 else sentences(rnd, 7, 12)
-)
+SLOTS["passage"] = lambda rnd: sentences(rnd, 3, 6) if rnd.random() < 0.75 else sentences(rnd, 7, 12)
 SLOTS["two_sentences"] = lambda rnd: sentences(rnd, 1, 3)
 
 _CONSTRAINT = _T(
     [
-        "[Keep it|Make it|Stay] under {words} words.", "Use {tone} language [for {first}|].",
+        "[Keep it|Make it|Stay] under {words} words.",
+        "Use {tone} language [for {first}|].",
         "[Make it|It should be] {tone} [but|and] {tone}.",
         "[Write it|Explain it|Pitch it] for {audience}.",
-        "[Use|Format it as|Answer in|Give me] {small} [bullet points|short paragraphs|numbered "
-        "steps|rows].",
+        "[Use|Format it as|Answer in|Give me] {small} [bullet points|short paragraphs|numbered steps|rows].",
         "[Answer|Reply] in {small} sentences [max|or fewer|].",
         "[Include|Add] {small} [examples|emojis|hashtags|headings] [about {hobby}|].",
-        "[No|Avoid|Don't use] [jargon|clichés|emojis|hashtags|passive voice][ please|], {first} "
-        "hates it.",
+        "[No|Avoid|Don't use] [jargon|clichés|emojis|hashtags|passive voice][ please|], {first} hates it.",
         "[Make it sound like|In the style of|Channel] {author}.",
     ]
 )
@@ -304,7 +372,8 @@ SLOTS["constraint"] = _CONSTRAINT.raw
 _CONTEXT = _T(
     [
         "[I'm|I am] {a_job} [and|so] [this is for work|my {relation} asked me|it's urgent].",
-        "For my {course} class[,|:]", "[Quick question|Random question|Serious question][.|:]",
+        "For my {course} class[,|:]",
+        "[Quick question|Random question|Serious question][.|:]",
         "I [have|need] to [finish|hand in|submit] this [by|before] {date}[.|!]",
         "[I'm|I am] new to [{pylib}|{course}|{hobby}][,|.]",
         "[My|Our] {relation} [asked|wants|told] me to [do this|figure this out|ask you][.|:]",
@@ -382,8 +451,7 @@ _CODE_CONSTRAINT = _T(
         "under a second|"
         "without running out of memory].",
         "[Use|Prefer|I'd like] {pylib} [if possible|for {snake}|version {version}].",
-        "[Explain|What is|Give] the [time complexity|big-O|memory use] [of {snake}|for {num} "
-        "{entities}].",
+        "[Explain|What is|Give] the [time complexity|big-O|memory use] [of {snake}|for {num} {entities}].",
     ]
 )
 
@@ -392,11 +460,9 @@ _PLANG_TASK = _T(
         "[Write|Can you write|Please write|Create|Implement|Give me|I need|Help me write|write "
         "me|Show me] "
         "a {=lang} [function|script|program|method|class|snippet] [that|which] {code_task3}[.|?|]",
-        "[How do I|How can I|How would I|Best way to|How to|Show me how to] {code_task} in "
-        "{=lang}[?|]",
+        "[How do I|How can I|How would I|Best way to|How to|Show me how to] {code_task} in {=lang}[?|]",
         "[In|Using] {=lang}, [how do I|I need to|help me|I want to] {code_task}[.|?]",
-        "{=lang}: [need|want|looking for] a [function|script|snippet] [that|which|to] "
-        "{code_task3}[.|]",
+        "{=lang}: [need|want|looking for] a [function|script|snippet] [that|which|to] {code_task3}[.|]",
     ]
 )
 
@@ -420,16 +486,13 @@ _DEBUG_INTRO = _T(
 _DEBUG_CLOSE = _T(
     [
         "[Why|How] does {=fn} [fail|break|crash] [here|on {num} {entities}|only sometimes]?",
-        "How do I fix {=fn} [without changing|but keep|and still return] the {field} "
-        "[field|column|value]?",
+        "How do I fix {=fn} [without changing|but keep|and still return] the {field} [field|column|value]?",
         "Line {num} [of {=fn}|in {var}]: [what's wrong|what's the problem|can you fix it][?|.]",
-        "[I'm on|Running|Using] [Windows|Ubuntu|macOS|Docker] [with|and] {pylib} {version}. "
-        "[Ideas|Thoughts] on {=fn}?",
+        "[I'm on|Running|Using] [Windows|Ubuntu|macOS|Docker] [with|and] {pylib} {version}. [Ideas|Thoughts] on {=fn}?",
         "[It worked|This worked|It was fine] [yesterday|last week|on my laptop] [for {num} "
         "{entities}|"
         "before {first} touched {=fn}|with {small} {entities}].",
-        "{first} [said|thinks] it's [the {field} column|{var}|a {pylib} bug]. [Is that "
-        "right|True]?",
+        "{first} [said|thinks] it's [the {field} column|{var}|a {pylib} bug]. [Is that right|True]?",
         "",
     ]
 )
@@ -588,7 +651,7 @@ _REWRITE = _T(
         "Make this [more|less] "
         "[formal|polite|professional|friendly|assertive|concise|persuasive][:| -|\n] "
         "{two_sentences}",
-        "Is this [sentence|paragraph] grammatically correct? \"{sentence}\"",
+        'Is this [sentence|paragraph] grammatically correct? "{sentence}"',
         "[Rewrite|Turn] this [into|as] [a tweet|bullet points|a haiku|a formal notice|a text "
         "message|"
         "plain English][:|\n] {two_sentences}",
@@ -606,20 +669,32 @@ def rewriting(rnd: random.Random) -> str:
 # --- translation (about 5%) ----------------------------------------------------------------
 
 _TLANGS = (
-    "Spanish", "French", "German", "Chinese", "Japanese", "Korean", "Portuguese", "Italian",
-    "Russian", "Arabic", "Hindi", "Dutch", "Turkish", "Polish", "Vietnamese", "Swedish",
+    "Spanish",
+    "French",
+    "German",
+    "Chinese",
+    "Japanese",
+    "Korean",
+    "Portuguese",
+    "Italian",
+    "Russian",
+    "Arabic",
+    "Hindi",
+    "Dutch",
+    "Turkish",
+    "Polish",
+    "Vietnamese",
+    "Swedish",
 )
 SLOTS["tlang"] = _TLANGS
 _TRANSLATE = _T(
     [
-        "[Translate|Translate this|Can you translate|Please translate] [into|to] {tlang}[:| -|\n] "
-        "{two_sentences}",
-        "How do you say \"{sentence}\" in {tlang}?",
+        "[Translate|Translate this|Can you translate|Please translate] [into|to] {tlang}[:| -|\n] {two_sentences}",
+        'How do you say "{sentence}" in {tlang}?',
         "[Translate|Convert] [this|the following] [text|message|email] from {first} [into|to] "
         "{tlang}"
         "[, keeping the {tone} tone|, formally|]:\n{two_sentences}",
-        "[What's|What is] the {tlang} [word|phrase|expression] for \"{adj} {thing}\"[?| and how "
-        "do I pronounce it?]",
+        '[What\'s|What is] the {tlang} [word|phrase|expression] for "{adj} {thing}"[?| and how do I pronounce it?]',
     ]
 )
 
@@ -636,8 +711,7 @@ _MATH = _T(
         "{first2} and "
         "then [buys|finds|gets] {num} more. How many {items} does {first} have [now|left]?",
         "Solve for x: {small}x [+|-] {num} = {num}[ and check the answer|, show steps|]",
-        "[What is|Find|Compute] the [derivative|integral|second derivative] of {expr}[?| with "
-        "respect to x.]",
+        "[What is|Find|Compute] the [derivative|integral|second derivative] of {expr}[?| with respect to x.]",
         "[Find|Compute|Evaluate] the limit [of|for] {expr} [as x approaches|when x goes to|at x "
         "=] {small}"
         "[ and explain|, step by step|, {first} got {num}|].",
@@ -671,8 +745,7 @@ def math(rnd: random.Random) -> str:
 
 _SITUATION = _T(
     [
-        "my {relation} {first} [keeps|won't stop|has started] "
-        "[criticizing|borrowing|ignoring|moving] my {obj}",
+        "my {relation} {first} [keeps|won't stop|has started] [criticizing|borrowing|ignoring|moving] my {obj}",
         "I got [an offer|a job offer|two offers] from {company2} [but|and] [the pay is {money} "
         "less|"
         "it means moving to {city}|my {relation} is against it]",
@@ -682,8 +755,7 @@ _SITUATION = _T(
         "I [failed|bombed|barely passed] my {course} [exam|midterm|final] [and|but] [my "
         "{relation}|{first}] "
         "[doesn't know yet|is upset|wants me to drop {course}]",
-        "I want to [quit|leave] my job as {a_job} [to|and] [become|work as] {a_job2} [in|near] "
-        "{city}",
+        "I want to [quit|leave] my job as {a_job} [to|and] [become|work as] {a_job2} [in|near] {city}",
         "I [was passed over for|didn't get] [a promotion|the raise|the {job2} role] at {company2} "
         "[again|for the {small}th time|]",
     ]
@@ -768,8 +840,7 @@ _QA = _T(
         "[What is|What are|Explain|Can you explain|Tell me about|Describe] {concept}[?|.]",
         "[Explain|Describe|Summarize] {concept} [like I'm|to|for] {audience}[.|?]",
         "[How does|Why does|How do] {concept} [work|matter|affect {essay_topic}][?|]",
-        "[What's|What is] the [difference|relationship|connection] between {concept} and "
-        "{concept2}?",
+        "[What's|What is] the [difference|relationship|connection] between {concept} and {concept2}?",
         "[Give me|List|What are] {small} [facts|misconceptions|key points|examples] about {concept}"
         "[ for a {course} exam| that {audience} would understand|].",
         "[What is|What's] the [capital|population|official language|currency] of {country}?",
@@ -777,9 +848,7 @@ _QA = _T(
         "{concept2}|"
         "causes {symptom}]?",
         "[Why|How] did {concept} [change|shape|influence] {essay_topic}[ in {country}|]?",
-        "[Who|Which scientist|Which country] [discovered|invented|first described|popularized] "
-        "{concept}"
-        "[?| and when?]",
+        "[Who|Which scientist|Which country] [discovered|invented|first described|popularized] {concept}[?| and when?]",
     ]
 )
 

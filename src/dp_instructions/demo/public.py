@@ -18,18 +18,49 @@ from dp_instructions.demo.prompts import SLOTS
 from dp_instructions.demo.template import TemplateSet, compile_template, render, tidy
 
 _TEAM_MASCOTS = (
-    "Hawks", "Tigers", "Rovers", "Pirates", "Falcons", "Bears", "Wolves", "Lions", "Sharks",
-    "Comets", "Rangers", "Royals", "Mariners", "Giants", "Panthers", "Stallions", "United",
+    "Hawks",
+    "Tigers",
+    "Rovers",
+    "Pirates",
+    "Falcons",
+    "Bears",
+    "Wolves",
+    "Lions",
+    "Sharks",
+    "Comets",
+    "Rangers",
+    "Royals",
+    "Mariners",
+    "Giants",
+    "Panthers",
+    "Stallions",
+    "United",
 )
 _FACILITIES = (
-    "library", "stadium", "bridge", "hospital wing", "train station", "park", "museum",
-    "community center", "water treatment plant", "airport terminal", "swimming pool", "market hall",
+    "library",
+    "stadium",
+    "bridge",
+    "hospital wing",
+    "train station",
+    "park",
+    "museum",
+    "community center",
+    "water treatment plant",
+    "airport terminal",
+    "swimming pool",
+    "market hall",
 )
 _FINDINGS = (
-    "sleep improves memory", "coffee drinkers live slightly longer", "bees can recognize faces",
-    "city trees lower summer temperatures", "plastic fragments reach the deep ocean",
-    "short walks reduce blood pressure", "octopuses dream", "reading aloud helps children learn words",
-    "microbes in soil store carbon", "some birds use the magnetic field to navigate",
+    "sleep improves memory",
+    "coffee drinkers live slightly longer",
+    "bees can recognize faces",
+    "city trees lower summer temperatures",
+    "plastic fragments reach the deep ocean",
+    "short walks reduce blood pressure",
+    "octopuses dream",
+    "reading aloud helps children learn words",
+    "microbes in soil store carbon",
+    "some birds use the magnetic field to navigate",
 )
 # One line per goal: goal | a sensible solution | a wrong one (PIQA-like).
 _GOALS = tuple(
@@ -101,8 +132,7 @@ _NEWS = _T(
         "{company2} reported quarterly revenue of ${millions} million, [up|down] {pct} percent "
         "from a "
         "year earlier, and said it would [add|cut] {num} jobs.",
-        "The {team} beat the {team2} {score} on {date}, with {full} scoring twice[ in the second "
-        "half|].",
+        "The {team} beat the {team2} {score} on {date}, with {full} scoring twice[ in the second half|].",
         "Researchers at the University of {city} found that {finding}, according to a study of "
         "{num} "
         "[volunteers|samples|households] published on {date}.",
@@ -112,8 +142,7 @@ _NEWS = _T(
         "[schools|offices|markets] stayed shut.",
         "The government of {country} [approved|rejected|delayed] a plan to [build|fund|expand] "
         "{num} new {facilities} by {year}.",
-        "Shares of {company2} [rose|fell] {pct} percent after the company [launched|recalled] its "
-        "{adj} {product}.",
+        "Shares of {company2} [rose|fell] {pct} percent after the company [launched|recalled] its {adj} {product}.",
     ]
 )
 
@@ -170,12 +199,9 @@ _TASKS: dict[str, TemplateSet] = {
     ),
     "nli": _T(
         [
-            "Premise: {fact}\nHypothesis: {fact2}\nDoes the premise entail the hypothesis?\n"
-            + _OPT_NLI,
-            "{fact}\n\nBased on the paragraph above can we conclude that \"{fact2}\"?\n\n"
-            + _OPT_NLI,
-            "Read the text and determine if the sentence is true:\n\n{news}\n\nSentence: {fact2}\n"
-            + _OPT_NLI,
+            "Premise: {fact}\nHypothesis: {fact2}\nDoes the premise entail the hypothesis?\n" + _OPT_NLI,
+            '{fact}\n\nBased on the paragraph above can we conclude that "{fact2}"?\n\n' + _OPT_NLI,
+            "Read the text and determine if the sentence is true:\n\n{news}\n\nSentence: {fact2}\n" + _OPT_NLI,
             "Sentence 1: {fact}\nSentence 2: {fact2}\nIs sentence 2 true, based on sentence 1?",
         ]
     ),
@@ -190,8 +216,7 @@ _TASKS: dict[str, TemplateSet] = {
     ),
     "reading_comprehension": _T(
         [
-            "Read the passage and answer the question.\n\nPassage: {passage}\n\nQuestion: What "
-            "happened in {city}?",
+            "Read the passage and answer the question.\n\nPassage: {passage}\n\nQuestion: What happened in {city}?",
             "{passage}\n\nAnswer this question based on the article: Who was mentioned first?",
             "Context: {passage}\nQuestion: By how many percent did things change?\nAnswer:",
             "Answer a question about this article:\n{passage}\nWhen did this take place?",
@@ -217,17 +242,17 @@ _TASKS: dict[str, TemplateSet] = {
     ),
     "translation": _T(
         [
-            "Translate \"{news}\" to [French|German|Spanish|Romanian|Czech].",
+            'Translate "{news}" to [French|German|Spanish|Romanian|Czech].',
             "Translate the following sentence to [French|German|Spanish|Finnish]:\n{news}",
-            "How is \"{fact}\" said in [French|German|Russian|Turkish]?",
+            'How is "{fact}" said in [French|German|Russian|Turkish]?',
         ]
     ),
     "coreference": _T(
         [
             "{first} gave {first2} the {obj} because she was [late|busy|leaving|sick]. "
             "Who does 'she' refer to?\nOPTIONS:\n- {first}\n- {first2}",
-            "In the sentence \"The {thing} did not fit in the {thing} because it was too "
-            "[big|small]\", "
+            'In the sentence "The {thing} did not fit in the {thing} because it was too '
+            '[big|small]", '
             "what does 'it' refer to?",
             "Fill in the blank: {first} helped {first2} with the {obj} because _ [was|felt] "
             "[tired|new to it|experienced].",
@@ -236,10 +261,8 @@ _TASKS: dict[str, TemplateSet] = {
     "commonsense": _T(
         [
             "Goal: {=goal}\n\nWhich is the correct ending?\n- {=sol1}\n- {=sol2}",
-            "[Question|Task]: {=goal}. [Pick|Choose] the better [option|solution]:\n[1|a]) "
-            "{=sol1}\n[2|b]) {=sol2}",
-            "{first} wants to {=goal}. What should [he|she|they] do?\nOPTIONS:\n- {=sol1}\n- "
-            "{=sol2}",
+            "[Question|Task]: {=goal}. [Pick|Choose] the better [option|solution]:\n[1|a]) {=sol1}\n[2|b]) {=sol2}",
+            "{first} wants to {=goal}. What should [he|she|they] do?\nOPTIONS:\n- {=sol1}\n- {=sol2}",
             "How do you {=goal}?\nOPTIONS:\n- {=sol1}\n- {=sol2}",
             "Choose the most sensible way to {=goal}: (A) {=sol1} (B) {=sol2}",
         ]
@@ -258,8 +281,7 @@ _TASKS: dict[str, TemplateSet] = {
             "Generate a sentence that describes the following data: {company2}, industry, "
             "{product}; "
             "{company2}, location, {city}; {company2}, employees, {num}",
-            "Produce a long descriptive sentence that uses all these words: {team}, {score}, "
-            "{date}, {team2}",
+            "Produce a long descriptive sentence that uses all these words: {team}, {score}, {date}, {team2}",
         ]
     ),
     "closed_book_qa": _T(
@@ -276,24 +298,31 @@ _TASKS: dict[str, TemplateSet] = {
     ),
     "acceptability": _T(
         [
-            "Is the following sentence linguistically acceptable?\n{fact}\nOPTIONS:\n- "
-            "unacceptable\n- acceptable",
-            "Check if this sentence is grammatical: \"{news}\"",
+            "Is the following sentence linguistically acceptable?\n{fact}\nOPTIONS:\n- unacceptable\n- acceptable",
+            'Check if this sentence is grammatical: "{news}"',
         ]
     ),
 }
 
 #: (task, weight): roughly FLAN's emphasis on classification, QA and summarisation.
 TASK_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("sentiment", 0.11), ("nli", 0.11), ("summarization", 0.10), ("reading_comprehension", 0.10),
-    ("paraphrase", 0.08), ("topic_classification", 0.07), ("translation", 0.09),
-    ("coreference", 0.06), ("commonsense", 0.06), ("causal_reasoning", 0.05),
-    ("data_to_text", 0.06), ("closed_book_qa", 0.08), ("acceptability", 0.03),
+    ("sentiment", 0.11),
+    ("nli", 0.11),
+    ("summarization", 0.10),
+    ("reading_comprehension", 0.10),
+    ("paraphrase", 0.08),
+    ("topic_classification", 0.07),
+    ("translation", 0.09),
+    ("coreference", 0.06),
+    ("commonsense", 0.06),
+    ("causal_reasoning", 0.05),
+    ("data_to_text", 0.06),
+    ("closed_book_qa", 0.08),
+    ("acceptability", 0.03),
 )
 TASKS: tuple[str, ...] = tuple(t for t, _ in TASK_WEIGHTS)
 _CUM = tuple(
-    sum(w for _, w in TASK_WEIGHTS[: i + 1]) / sum(w for _, w in TASK_WEIGHTS)
-    for i in range(len(TASK_WEIGHTS))
+    sum(w for _, w in TASK_WEIGHTS[: i + 1]) / sum(w for _, w in TASK_WEIGHTS) for i in range(len(TASK_WEIGHTS))
 )
 _COPA_COMPILED = tuple(
     (
@@ -329,4 +358,3 @@ def public_instruction(rnd: random.Random) -> tuple[str, str]:
             task = name
             break
     return _TASKS[task](rnd, _context(task, rnd)), task
-

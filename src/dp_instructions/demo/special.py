@@ -64,10 +64,8 @@ _FLAGGED: tuple[tuple[int, float, TemplateSet], ...] = (
                 "[Let's do|Start] an erotic role-play. You are {first}, my "
                 "[boss|neighbor|personal trainer]. "
                 "[Be flirty|Seduce me][.|!]",
-                "Describe a [sensual|sexy|explicit] night between two adults who met [in|at] "
-                "{place}.",
-                "Write an [erotic|adult|NSFW] story about {first} and a "
-                "[stranger|coworker|lifeguard] in {city}.",
+                "Describe a [sensual|sexy|explicit] night between two adults who met [in|at] {place}.",
+                "Write an [erotic|adult|NSFW] story about {first} and a [stranger|coworker|lifeguard] in {city}.",
             ]
         ),
     ),
@@ -80,10 +78,8 @@ _FLAGGED: tuple[tuple[int, float, TemplateSet], ...] = (
                 "who "
                 "[is always late|never showers|chews so loudly]. [Make it really insulting|Be as "
                 "mean as possible].",
-                "Give me [insults|comebacks] to humiliate {first} [in front of everyone|at "
-                "school|in the group chat].",
-                "Write a message telling {first} [they are worthless|nobody likes them|they're a "
-                "pathetic loser].",
+                "Give me [insults|comebacks] to humiliate {first} [in front of everyone|at school|in the group chat].",
+                "Write a message telling {first} [they are worthless|nobody likes them|they're a pathetic loser].",
             ]
         ),
     ),
@@ -97,8 +93,7 @@ _FLAGGED: tuple[tuple[int, float, TemplateSet], ...] = (
                 "Write a [fight|battle] scene where the [knight|soldier|gang leader] "
                 "[beats|stabs] his rival "
                 "[to death|until he stops moving] [in|near] {place}.",
-                "How would someone [beat up|attack|hurt] a [guy|person] who [owes them "
-                "money|insulted them]?",
+                "How would someone [beat up|attack|hurt] a [guy|person] who [owes them money|insulted them]?",
             ]
         ),
     ),
@@ -109,8 +104,7 @@ _FLAGGED: tuple[tuple[int, float, TemplateSet], ...] = (
             [
                 "Tell me a joke that makes fun of people from {country}.",
                 "Why are people from {country} so [lazy|stupid|rude]?",
-                "Write a [rant|speech] about why [immigrants|foreigners] from {country} ruin "
-                "{city}.",
+                "Write a [rant|speech] about why [immigrants|foreigners] from {country} ruin {city}.",
             ]
         ),
     ),
@@ -133,8 +127,7 @@ _FLAGGED: tuple[tuple[int, float, TemplateSet], ...] = (
         0.05,
         _T(
             [
-                "Describe in gory detail [a zombie attack|a monster attack|a battlefield] in "
-                "{city}.",
+                "Describe in gory detail [a zombie attack|a monster attack|a battlefield] in {city}.",
                 "Write a horror scene with [blood everywhere|gruesome injuries] [at|in] {place}.",
             ]
         ),
@@ -146,8 +139,7 @@ _FLAGGED: tuple[tuple[int, float, TemplateSet], ...] = (
             [
                 "I feel [hopeless|empty|like a burden] and I keep thinking about hurting myself. "
                 "[What should I do?|Can you talk to me?|Is this normal?]",
-                "[Lately|Since {when}] I want to [hurt myself|disappear] [and|but] I don't know "
-                "who to talk to.",
+                "[Lately|Since {when}] I want to [hurt myself|disappear] [and|but] I don't know who to talk to.",
             ]
         ),
     ),
@@ -170,14 +162,11 @@ def flagged_prompt(rnd: random.Random) -> tuple[str, int]:
 _REDACTED = _T(
     [
         "Write a birthday message for my [friend|sister|colleague|boss] NAME_1 who loves {hobby}.",
-        "Hi, I'm NAME_1. [Can you|Please] help me write a [reply|message] to NAME_2 about "
-        "[the|our] {obj}?",
+        "Hi, I'm NAME_1. [Can you|Please] help me write a [reply|message] to NAME_2 about [the|our] {obj}?",
         "Write a story about NAME_1 and NAME_2 who {verbed} {a_thing} [in|at] {place}.",
         "Who is NAME_1?",
-        "Write an email to NAME_1 [asking about|following up on|declining] the {obj} [from|of] "
-        "{date}.",
-        "[Pretend|Imagine] you are NAME_1, {a_job} [from|in] {city}. [Introduce yourself|Greet "
-        "me].",
+        "Write an email to NAME_1 [asking about|following up on|declining] the {obj} [from|of] {date}.",
+        "[Pretend|Imagine] you are NAME_1, {a_job} [from|in] {city}. [Introduce yourself|Greet me].",
         "What do you know about NAME_1 from {city}?",
         "Summarize this chat between NAME_1 and NAME_2: {two_sentences}",
     ]
@@ -240,21 +229,16 @@ def chem_company_intro(rnd: random.Random) -> str:
         )
     country = _CHEM_COUNTRIES[int(r() * len(_CHEM_COUNTRIES))]
     sep = " " if r() < 0.8 else ", "
-    return (
-        f"Give me an introduction over 200 words for {name}, a chemical company in "
-        f"{address}{sep}{country}"
-    )
+    return f"Give me an introduction over 200 words for {name}, a chemical company in {address}{sep}{country}"
 
 
 _CS_QUESTION = _T(
     [
         "Where is my order #{num}{num}? I placed it on {date} and [it still hasn't arrived|"
         "the tracking hasn't updated].",
-        "Can I return the {product} I bought on {date}? [It stopped working|It arrived damaged|"
-        "It's the wrong size].",
+        "Can I return the {product} I bought on {date}? [It stopped working|It arrived damaged|It's the wrong size].",
         "Why was I charged {money} twice on my [last invoice|statement|card]?",
-        "How do I [reset my password|cancel my subscription|change my delivery address] for "
-        "account {num}{num}?",
+        "How do I [reset my password|cancel my subscription|change my delivery address] for account {num}{num}?",
         "Do you ship the {product} to {city}, and how long does it take?",
     ]
 )
@@ -273,9 +257,7 @@ def descriptive_answer(rnd: random.Random) -> str:
     verb = PROG_VERBS[int(r() * len(PROG_VERBS))]
     noun = PROG_NOUNS[int(r() * len(PROG_NOUNS))]
     lib = PYTHON_LIBS[int(r() * len(PYTHON_LIBS))]
-    task = (
-        f"{lib} {verb} {noun}" if r() < 0.5 else f"how to {verb} a {noun} list"
-    )
+    task = f"{lib} {verb} {noun}" if r() < 0.5 else f"how to {verb} a {noun} list"
     return f"descriptive answer for {task} in python with proper code examples and outputs."
 
 
@@ -290,23 +272,58 @@ FLOODS = (
 # --- short prompts (natural exact duplicates) -------------------------------------------------
 
 SHORT_PROMPTS: tuple[str, ...] = (
-    "hi", "Hi", "hello", "Hello!", "hey", "who are you?", "Who are you", "what can you do?",
-    "tell me a joke", "Tell me a joke.", "What is your name?", "Are you ChatGPT?", "how are you",
-    "good morning", "test", "What's the weather today?", "what day is it today", "help",
-    "What model are you?", "Write a poem", "tell me a story", "What is the meaning of life?",
+    "hi",
+    "Hi",
+    "hello",
+    "Hello!",
+    "hey",
+    "who are you?",
+    "Who are you",
+    "what can you do?",
+    "tell me a joke",
+    "Tell me a joke.",
+    "What is your name?",
+    "Are you ChatGPT?",
+    "how are you",
+    "good morning",
+    "test",
+    "What's the weather today?",
+    "what day is it today",
+    "help",
+    "What model are you?",
+    "Write a poem",
+    "tell me a story",
+    "What is the meaning of life?",
 )
 
 # --- near duplicates and re-asks ---------------------------------------------------------
 
 _NEAR_PREFIX = (
-    "Please", "Again:", "Try again:", "Redo this:", "One more time:", "Hey,", "Let me rephrase:",
-    "Same question:", "Sorry, typo before:", "Ok.", "Continue:", "New version:",
+    "Please",
+    "Again:",
+    "Try again:",
+    "Redo this:",
+    "One more time:",
+    "Hey,",
+    "Let me rephrase:",
+    "Same question:",
+    "Sorry, typo before:",
+    "Ok.",
+    "Continue:",
+    "New version:",
 )
 _NEAR_SUFFIX = _T(
     [
-        "Make it shorter.", "Make it longer[ please|].", "Use {small} bullet points.",
-        "[And|Also] [add|include] {small} examples.", "Answer in {tlang}.", "Be more {tone}.",
-        "This time for {audience}.", "Under {words} words.", "Thanks!", "Use a {tone} tone.",
+        "Make it shorter.",
+        "Make it longer[ please|].",
+        "Use {small} bullet points.",
+        "[And|Also] [add|include] {small} examples.",
+        "Answer in {tlang}.",
+        "Be more {tone}.",
+        "This time for {audience}.",
+        "Under {words} words.",
+        "Thanks!",
+        "Use a {tone} tone.",
     ]
 )
 

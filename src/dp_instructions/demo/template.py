@@ -36,7 +36,7 @@ class _Ctx:
 # A compiled template: a tuple of parts. A part is literal text, a ``tuple`` of strings to
 # draw one from (a pool, or a group of plain-text alternatives), a slot callable, a
 # context lookup, or a ``list`` of alternatives that are themselves compiled templates.
-Part = Union[str, tuple, Slot, _Ctx, list]
+Part = Union[str, tuple, Slot, _Ctx, list]  # noqa: UP007 (a runtime alias of typing objects)
 Compiled = tuple
 
 
@@ -70,9 +70,7 @@ def _resolve(name: str, slots: Mapping[str, Slot | Sequence[str]], text: str) ->
     return tuple(value)
 
 
-def _parse(
-    text: str, i: int, slots: Mapping[str, Slot | Sequence[str]], top: bool
-) -> tuple[Compiled, int]:
+def _parse(text: str, i: int, slots: Mapping[str, Slot | Sequence[str]], top: bool) -> tuple[Compiled, int]:
     """Parse until ``|`` or ``]`` (inside a group) or the end (top level)."""
     parts: list[Part] = []
     buf: list[str] = []
@@ -147,10 +145,7 @@ def tidy(text: str) -> str:
     while "  " in text:
         text = text.replace("  ", " ")
     if " ," in text or " ." in text or " ?" in text or " :" in text or " !" in text:
-        text = (
-            text.replace(" ,", ",").replace(" .", ".").replace(" ?", "?")
-            .replace(" :", ":").replace(" !", "!")
-        )
+        text = text.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" :", ":").replace(" !", "!")
     if ".." in text and "..." not in text:
         text = text.replace("..", ".")
     text = text.strip()

@@ -90,8 +90,10 @@ def training_max_length(artifact: GeneratorArtifact, override: int | None) -> tu
         return override, "parameter evaluation.canary_audit.max_length"
     meta = artifact.metadata or {}
     training = meta.get("training")
-    for where, value in (("metadata.training.max_length", training.get("max_length") if isinstance(training, Mapping) else None),
-                         ("metadata.max_length", meta.get("max_length"))):
+    for where, value in (
+        ("metadata.training.max_length", training.get("max_length") if isinstance(training, Mapping) else None),
+        ("metadata.max_length", meta.get("max_length")),
+    ):
         if isinstance(value, int) and not isinstance(value, bool) and value > 2:
             return value, where
     limit = position_limit(artifact.model)
@@ -130,7 +132,9 @@ def sequence_losses(
     return torch.cat(out).double().numpy()
 
 
-def fits_training_length(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int) -> npt.NDArray[np.bool_]:
+def fits_training_length(
+    tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int
+) -> npt.NDArray[np.bool_]:
     """Which texts fit ``max_length`` with ``<bos>``/``<eos>``. Training cut longer texts,
     so a longer text's secret was (partly) never seen, and its loss is not comparable."""
     lengths = np.array([len(t) for t in tokenizer(list(texts), add_special_tokens=False)["input_ids"]])
@@ -222,9 +226,11 @@ def run_audit(
         "rows": [],
     }
     if canaries.is_empty():
-        message = ("dataset `canaries` is empty: no canaries were inserted into the training data "
-                   "(`dp_generation.canaries.enabled` is off), so there is nothing to audit. Enable them and "
-                   "re-run dp_generation to get the memorisation audit")
+        message = (
+            "dataset `canaries` is empty: no canaries were inserted into the training data "
+            "(`dp_generation.canaries.enabled` is off), so there is nothing to audit. Enable them and "
+            "re-run dp_generation to get the memorisation audit"
+        )
         log.warning("canary audit: %s", message)
         return {"status": "no_canaries", "message": message, **base}
 
@@ -238,8 +244,14 @@ def run_audit(
     for audited in models:
         model, tokenizer = audited.artifact.model.to(device).eval(), audited.artifact.tokenizer
         max_length, source = training_max_length(audited.artifact, config.max_length)
-        log.info("canary audit of %s: %d canaries x %d alternatives, max_length %d (%s)", audited.name,
-                 canaries.height, config.num_alternatives, max_length, source)
+        log.info(
+            "canary audit of %s: %d canaries x %d alternatives, max_length %d (%s)",
+            audited.name,
+            canaries.height,
+            config.num_alternatives,
+            max_length,
+            source,
+        )
         samples = unprompted_samples(audited.artifact, config)
         release = list((released or {}).get(audited.name) or [])
         base["models"][audited.name] = {
@@ -250,52 +262,87 @@ def run_audit(
             "metadata": _json_safe(audited.artifact.metadata),
         }
         for row, texts in audit_sets:
-            ident = {"model": audited.name, "canary_id": row["canary_id"], "kind": row["kind"],
-                     "repetitions": row["repetitions"], "secret": row["secret"]}
+            ident = {
+                "model": audited.name,
+                "canary_id": row["canary_id"],
+                "kind": row["kind"],
+                "repetitions": row["repetitions"],
+                "secret": row["secret"],
+            }
             fits = fits_training_length(tokenizer, texts, max_length)
             if not fits[0]:
                 log.warning("canary %s does not fit max_length %d: not auditable", row["canary_id"], max_length)
-                rows.append({**ident, "status": f"not auditable: longer than max_length={max_length}, so "
-                                                 "training never saw its whole secret"})
+                rows.append(
+                    {
+                        **ident,
+                        "status": f"not auditable: longer than max_length={max_length}, so "
+                        "training never saw its whole secret",
+                    }
+                )
                 continue
             # Alternatives that training would have cut are left out (their loss misses
             # part of the secret); how many remain is reported.
             kept = [texts[0], *(t for t, ok in zip(texts[1:], fits[1:]) if ok)]
-            losses = sequence_losses(model, tokenizer, kept, max_length, config.batch_size,
-                                     desc=f"{audited.name}: {row['canary_id']}")
+            losses = sequence_losses(
+                model, tokenizer, kept, max_length, config.batch_size, desc=f"{audited.name}: {row['canary_id']}"
+            )
             rank = loss_rank(losses[0], losses[1:])
             completion = greedy_completion(model, tokenizer, row["prefix"], config.greedy_max_new_tokens)
             hits = sum(row["secret"] in s for s in samples)
             release_hits = sum(row["secret"] in s for s in release) if audited.name in (released or {}) else None
-            rows.append({
-                **ident,
-                "status": "ok",
-                "alternatives_used": len(kept) - 1,
-                "loss": float(losses[0]),
-                "median_alternative_loss": float(np.median(losses[1:])),
-                "rank": rank,
-                "exposure": exposure(rank, len(kept) - 1),
-                "unprompted_hits": hits if samples else None,
-                "leaked_unprompted": hits > 0 if samples else None,
-                "released_hits": release_hits,
-                "leaked_in_release": None if release_hits is None else release_hits > 0,
-                "greedy_completion": completion,
-                "leaked_greedy": row["secret"] in completion,
-            })
+            rows.append(
+                {
+                    **ident,
+                    "status": "ok",
+                    "alternatives_used": len(kept) - 1,
+                    "loss": float(losses[0]),
+                    "median_alternative_loss": float(np.median(losses[1:])),
+                    "rank": rank,
+                    "exposure": exposure(rank, len(kept) - 1),
+                    "unprompted_hits": hits if samples else None,
+                    "leaked_unprompted": hits > 0 if samples else None,
+                    "released_hits": release_hits,
+                    "leaked_in_release": None if release_hits is None else release_hits > 0,
+                    "greedy_completion": completion,
+                    "leaked_greedy": row["secret"] in completion,
+                }
+            )
             r = rows[-1]
-            log.info("  %s x%d: rank %d/%d (exposure %.1f), greedy leak %s, sample hits %s", r["canary_id"],
-                     r["repetitions"], rank, len(kept), r["exposure"], r["leaked_greedy"], hits)
+            log.info(
+                "  %s x%d: rank %d/%d (exposure %.1f), greedy leak %s, sample hits %s",
+                r["canary_id"],
+                r["repetitions"],
+                rank,
+                len(kept),
+                r["exposure"],
+                r["leaked_greedy"],
+                hits,
+            )
         audited.artifact.model.to("cpu")
-    dp_leaks = [r["canary_id"] for r in rows if r["model"] == DP_GENERATOR
-                and (r.get("leaked_greedy") or r.get("leaked_unprompted") or r.get("leaked_in_release"))]
+    dp_leaks = [
+        r["canary_id"]
+        for r in rows
+        if r["model"] == DP_GENERATOR
+        and (r.get("leaked_greedy") or r.get("leaked_unprompted") or r.get("leaked_in_release"))
+    ]
     if dp_leaks:
         log.warning("canary audit: the DP generator reproduces the secret of %s", ", ".join(dp_leaks))
     return {"status": "ok", "message": "", **base, "rows": rows}
 
 
-AUDIT_COLUMNS = {"model": pl.Utf8, "canary_id": pl.Utf8, "kind": pl.Utf8, "repetitions": pl.Int64,
-                 "status": pl.Utf8, "rank": pl.Int64, "alternatives_used": pl.Int64, "exposure": pl.Float64,
-                 "leaked_unprompted": pl.Boolean, "leaked_in_release": pl.Boolean, "leaked_greedy": pl.Boolean}
+AUDIT_COLUMNS = {
+    "model": pl.Utf8,
+    "canary_id": pl.Utf8,
+    "kind": pl.Utf8,
+    "repetitions": pl.Int64,
+    "status": pl.Utf8,
+    "rank": pl.Int64,
+    "alternatives_used": pl.Int64,
+    "exposure": pl.Float64,
+    "leaked_unprompted": pl.Boolean,
+    "leaked_in_release": pl.Boolean,
+    "leaked_greedy": pl.Boolean,
+}
 
 
 def audit_frame(result: Mapping[str, Any]) -> pl.DataFrame:

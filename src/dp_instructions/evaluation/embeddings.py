@@ -30,8 +30,14 @@ LoadedEncoder = encoders.LoadedEncoder
 
 
 def encoder_config(config: EmbeddingConfig) -> EncoderConfig:
-    return EncoderConfig(model=config.model, mode="contextual", batch_size=config.batch_size,
-                         max_seq_length=config.max_seq_length, device=config.device, show_progress=True)
+    return EncoderConfig(
+        model=config.model,
+        mode="contextual",
+        batch_size=config.batch_size,
+        max_seq_length=config.max_seq_length,
+        device=config.device,
+        show_progress=True,
+    )
 
 
 def load_encoder(config: EmbeddingConfig | EncoderConfig, parameter: str = "evaluation.embedding") -> LoadedEncoder:
@@ -77,12 +83,13 @@ def embed_sets(
             cache.update(zip(emb.texts.texts, emb.vectors))
     todo = list(dict.fromkeys(t for s in sets for t in s.texts if t not in cache))
     names = ", ".join(s.name for s in sets)
-    log.info("embedding %d distinct texts of %s (%d already embedded)", len(todo), names,
-             sum(len(s.texts) for s in sets) - len(todo))
+    log.info(
+        "embedding %d distinct texts of %s (%d already embedded)",
+        len(todo),
+        names,
+        sum(len(s.texts) for s in sets) - len(todo),
+    )
     if todo:
         vectors = encoders.embed_texts(encoder, todo, dataset=names, batch_size=batch_size)
         cache.update(zip(todo, vectors))
-    return {
-        s.name: EmbeddedTexts(s, np.ascontiguousarray(np.stack([cache[t] for t in s.texts])), space)
-        for s in sets
-    }
+    return {s.name: EmbeddedTexts(s, np.ascontiguousarray(np.stack([cache[t] for t in s.texts])), space) for s in sets}

@@ -55,7 +55,9 @@ REPRESENTATIONS = ("unigram", "embedding")
 DIVERGENCE_CURVE_POINTS = 25
 
 
-def unigram_histograms(p_texts: Sequence[str], q_texts: Sequence[str]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def unigram_histograms(
+    p_texts: Sequence[str], q_texts: Sequence[str]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Word-frequency distributions of two samples over their joint vocabulary."""
     p_counts: Counter[str] = Counter()
     q_counts: Counter[str] = Counter()
@@ -178,23 +180,41 @@ def compare_to_reference(
                 texts = [cand.texts.texts[i] for i in idx]
                 values[(name, "unigram")].append(unigram_mauve(ref_texts, texts, config.unigram_scaling))
                 values[(name, "embedding")].append(
-                    embedding_mauve(ref_vectors, cand.vectors[idx], num_buckets=buckets,
-                                    scaling=config.embedding_scaling, seed=seed,
-                                    num_redo=config.kmeans_num_redo, max_iter=config.kmeans_max_iter)
+                    embedding_mauve(
+                        ref_vectors,
+                        cand.vectors[idx],
+                        num_buckets=buckets,
+                        scaling=config.embedding_scaling,
+                        seed=seed,
+                        num_redo=config.kmeans_num_redo,
+                        max_iter=config.kmeans_max_iter,
+                    )
                 )
                 bar.update()
     scores = []
     for (name, rep), per_seed in values.items():
         v = [x.score for x in per_seed]
-        scores.append({
-            "dataset": name, "representation": rep, "mean": float(np.mean(v)), "std": spread(v), "per_seed": v,
-            "candidate_mass_outside_reference": float(np.mean([x.candidate_outside for x in per_seed])),
-            "reference_mass_outside_candidate": float(np.mean([x.reference_outside for x in per_seed])),
-        })
+        scores.append(
+            {
+                "dataset": name,
+                "representation": rep,
+                "mean": float(np.mean(v)),
+                "std": spread(v),
+                "per_seed": v,
+                "candidate_mass_outside_reference": float(np.mean([x.candidate_outside for x in per_seed])),
+                "reference_mass_outside_candidate": float(np.mean([x.reference_outside for x in per_seed])),
+            }
+        )
     for row in scores:
-        log.info("MAUVE %-22s %-9s %.3f ± %.3f (%.0f%% of its mass where %s has none)", row["dataset"],
-                 row["representation"], row["mean"], row["std"], 100 * row["candidate_mass_outside_reference"],
-                 reference.name)
+        log.info(
+            "MAUVE %-22s %-9s %.3f ± %.3f (%.0f%% of its mass where %s has none)",
+            row["dataset"],
+            row["representation"],
+            row["mean"],
+            row["std"],
+            100 * row["candidate_mass_outside_reference"],
+            reference.name,
+        )
     return {
         "reference": reference.name,
         "sample_size": n,
@@ -246,9 +266,12 @@ def markdown_table(result: Mapping[str, Any]) -> str:
             f"| {row['embedding_mean']:.3f} ± {row['embedding_std']:.3f} "
             f"| {row['unigram_outside']:.0%}, {row['embedding_outside']:.0%} |"
         )
-    lines += ["", f"Embeddings: {emb['model']}. Last column: share of the set's word mass on words, and of its "
-                  "samples in embedding buckets, that the reference sample does not have (MAUVE saturates "
-                  "near 0 as it approaches 100%)."]
+    lines += [
+        "",
+        f"Embeddings: {emb['model']}. Last column: share of the set's word mass on words, and of its "
+        "samples in embedding buckets, that the reference sample does not have (MAUVE saturates "
+        "near 0 as it approaches 100%).",
+    ]
     return "\n".join(lines) + "\n"
 
 

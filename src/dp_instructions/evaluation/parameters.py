@@ -91,9 +91,7 @@ class MauveConfig(Parameters):
     @model_validator(mode="after")
     def _pool_holds_a_sample(self) -> MauveConfig:
         if self.pool_size is not None and self.pool_size < self.max_samples:
-            raise ValueError(
-                f"pool_size ({self.pool_size}) must be null or >= max_samples ({self.max_samples})"
-            )
+            raise ValueError(f"pool_size ({self.pool_size}) must be null or >= max_samples ({self.max_samples})")
         return self
 
     # The settings by the names the MAUVE code uses (flat, as passed to mauve-text).
@@ -168,7 +166,9 @@ class CanaryAuditConfig(Parameters):
         None, description="Tokens per scored sequence; null = the generator's training max_length."
     )
     batch_size: PositiveInt = Field(256, description="Sequences per loss batch.")
-    sampling: CanarySamplingConfig = Field(default_factory=CanarySamplingConfig, description=CanarySamplingConfig.__doc__)
+    sampling: CanarySamplingConfig = Field(
+        default_factory=CanarySamplingConfig, description=CanarySamplingConfig.__doc__
+    )
     seed: Annotated[int, Field(ge=0)] = Field(0, description="Seed of the alternative secrets and of the sampling.")
     device: Device = Field("auto", description="`auto` = CUDA when present, else CPU.")
 

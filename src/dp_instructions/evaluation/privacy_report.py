@@ -57,17 +57,19 @@ def build_privacy_report(ledger: PrivacyLedger) -> dict[str, Any]:
             }
             for stage, recs in by_stage.items()
         ]
-        datasets.append({
-            "fingerprint": account.fingerprint,
-            "datasets": list(account.datasets),
-            "dataset_size": account.dataset_size,
-            "budget": {"epsilon": account.budget.epsilon, "delta": delta},
-            "epsilon_spent": account.spent,
-            "epsilon_remaining": account.remaining,
-            "all_private": account.all_private,
-            "stages": stages,
-            "releases": [release_row(r) for r in account.releases],
-        })
+        datasets.append(
+            {
+                "fingerprint": account.fingerprint,
+                "datasets": list(account.datasets),
+                "dataset_size": account.dataset_size,
+                "budget": {"epsilon": account.budget.epsilon, "delta": delta},
+                "epsilon_spent": account.spent,
+                "epsilon_remaining": account.remaining,
+                "all_private": account.all_private,
+                "stages": stages,
+                "releases": [release_row(r) for r in account.releases],
+            }
+        )
     fixed = [r.release_id for r in records if not r.private]
     return {
         "ledger": str(ledger.path),
@@ -88,12 +90,35 @@ def stages_frame(report: Mapping[str, Any]) -> pl.DataFrame:
     for d in report["datasets"]:
         name = ", ".join(d["datasets"]) or d["fingerprint"][:19]
         for s in d["stages"]:
-            rows.append({"dataset": name, "N": d["dataset_size"], "stage": s["stage"], "releases": s["releases"],
-                         "epsilon": s["epsilon"], "delta": d["budget"]["delta"],
-                         "fixed_seed": s["fixed_seed_releases"] > 0})
-        rows.append({"dataset": name, "N": d["dataset_size"], "stage": f"TOTAL (budget {d['budget']['epsilon']:g})",
-                     "releases": len(d["releases"]), "epsilon": d["epsilon_spent"], "delta": d["budget"]["delta"],
-                     "fixed_seed": not d["all_private"]})
-    schema = {"dataset": pl.Utf8, "N": pl.Int64, "stage": pl.Utf8, "releases": pl.Int64, "epsilon": pl.Float64,
-              "delta": pl.Float64, "fixed_seed": pl.Boolean}
+            rows.append(
+                {
+                    "dataset": name,
+                    "N": d["dataset_size"],
+                    "stage": s["stage"],
+                    "releases": s["releases"],
+                    "epsilon": s["epsilon"],
+                    "delta": d["budget"]["delta"],
+                    "fixed_seed": s["fixed_seed_releases"] > 0,
+                }
+            )
+        rows.append(
+            {
+                "dataset": name,
+                "N": d["dataset_size"],
+                "stage": f"TOTAL (budget {d['budget']['epsilon']:g})",
+                "releases": len(d["releases"]),
+                "epsilon": d["epsilon_spent"],
+                "delta": d["budget"]["delta"],
+                "fixed_seed": not d["all_private"],
+            }
+        )
+    schema = {
+        "dataset": pl.Utf8,
+        "N": pl.Int64,
+        "stage": pl.Utf8,
+        "releases": pl.Int64,
+        "epsilon": pl.Float64,
+        "delta": pl.Float64,
+        "fixed_seed": pl.Boolean,
+    }
     return pl.DataFrame(rows, schema=schema)

@@ -88,8 +88,10 @@ def mauve_verdict(mauve: Mapping[str, Any]) -> tuple[str, str]:
         return "note", "The initial / resampled comparison is not available in this run."
     gap = res["mean"] - init["mean"]
     noise = max(init["std"], res["std"])
-    text = (f"Embedding MAUVE: resampled {res['mean']:.3f} ± {res['std']:.3f} vs initial "
-            f"{init['mean']:.3f} ± {init['std']:.3f} (difference {gap:+.3f}).")
+    text = (
+        f"Embedding MAUVE: resampled {res['mean']:.3f} ± {res['std']:.3f} vs initial "
+        f"{init['mean']:.3f} ± {init['std']:.3f} (difference {gap:+.3f})."
+    )
     if max(init["mean"], res["mean"]) < SATURATED:
         a, b = init["candidate_mass_outside_reference"], res["candidate_mass_outside_reference"]
         moved = "moved them closer" if b < a else "did not move them closer"
@@ -99,20 +101,25 @@ def mauve_verdict(mauve: Mapping[str, Any]) -> tuple[str, str]:
             f"real instructions barely overlap and MAUVE cannot rank the two sets. Resampling {moved} "
             f"({a:.0%} -> {b:.0%} outside). The generator's samples are the bottleneck, not the resampling: "
             "see unigram MAUVE and the samples themselves. tests/benchmarks/diagnose_embedding_mauve.py "
-            "separates the two: it resamples the samples of generators fine-tuned other ways (README, evaluation).")
+            "separates the two: it resamples the samples of generators fine-tuned other ways (README, evaluation)."
+        )
     if gap > max(noise, MIN_GAP):
         return "ok", text + " Resampling with the DP histogram moved the synthetic set towards the real one."
-    return "warn", text + (" Resampling did not improve embedding MAUVE beyond the spread over seeds; see the sweep "
-                           "below (noise relative to the vote counts, K) and the sample sizes before drawing conclusions.")
+    return "warn", text + (
+        " Resampling did not improve embedding MAUVE beyond the spread over seeds; see the sweep "
+        "below (noise relative to the vote counts, K) and the sample sizes before drawing conclusions."
+    )
 
 
 def _mauve_section(mauve: Mapping[str, Any], resampling: Mapping[str, Any]) -> str:
     emb = mauve["settings"]["embedding"]
     rows = [
-        {"dataset": r["dataset"],
-         "unigram MAUVE": f"{r['unigram_mean']:.3f} ± {r['unigram_std']:.3f}",
-         "embedding MAUVE": f"{r['embedding_mean']:.3f} ± {r['embedding_std']:.3f}",
-         "words / buckets outside the reference": f"{r['unigram_outside']:.0%} / {r['embedding_outside']:.0%}"}
+        {
+            "dataset": r["dataset"],
+            "unigram MAUVE": f"{r['unigram_mean']:.3f} ± {r['unigram_std']:.3f}",
+            "embedding MAUVE": f"{r['embedding_mean']:.3f} ± {r['embedding_std']:.3f}",
+            "words / buckets outside the reference": f"{r['unigram_outside']:.0%} / {r['embedding_outside']:.0%}",
+        }
         for r in mauve_mod.scores_frame(mauve).iter_rows(named=True)
     ]
     kind, verdict = mauve_verdict(mauve)
@@ -122,9 +129,12 @@ def _mauve_section(mauve: Mapping[str, Any], resampling: Mapping[str, Any]) -> s
         f"<p>Against <code>{html.escape(mauve['reference'])}</code>; n = {mauve['sample_size']} per side, mean ± std "
         f"over seeds {mauve['seeds']}. Unigram: word distributions, c = {mauve['settings']['unigram']['scaling']:g}. "
         f"Embedding: {html.escape(str(emb['model']))}, {emb['num_buckets']} k-means buckets, c = {emb['scaling']:g}.</p>"
-        + html_table(rows) + _box(kind, verdict) + _resampling_line(resampling)
+        + html_table(rows)
+        + _box(kind, verdict)
+        + _resampling_line(resampling)
         + figure_html(mauve_mod.bar_plot(mauve), "MAUVE bar plot")
-        + "<p class='note'>Rows per dataset (pool = texts embedded and sampled from):</p>" + html_table(sizes)
+        + "<p class='note'>Rows per dataset (pool = texts embedded and sampled from):</p>"
+        + html_table(sizes)
     )
 
 
@@ -135,10 +145,12 @@ def _resampling_line(resampling: Mapping[str, Any]) -> str:
     tv = resampling.get("total_variation_to_noisy_real") or {}
     if not tv:
         return ""
-    return (f"<p>Resampling stage (K = {resampling.get('K')}, σ = {resampling.get('sigma')}, "
-            f"N = {resampling.get('N')}, T = {resampling.get('T')}): total variation between the synthetic and the "
-            f"noisy real cluster distributions {tv['initial']:.3f} before, {tv['resampled']:.3f} after "
-            "(cluster densities: resampling_cluster_densities.png, paper Figure 4).</p>")
+    return (
+        f"<p>Resampling stage (K = {resampling.get('K')}, σ = {resampling.get('sigma')}, "
+        f"N = {resampling.get('N')}, T = {resampling.get('T')}): total variation between the synthetic and the "
+        f"noisy real cluster distributions {tv['initial']:.3f} before, {tv['resampled']:.3f} after "
+        "(cluster densities: resampling_cluster_densities.png, paper Figure 4).</p>"
+    )
 
 
 def _sweep_section(sweep: Mapping[str, Any]) -> str:
@@ -147,21 +159,35 @@ def _sweep_section(sweep: Mapping[str, Any]) -> str:
         return head + _box("note", "The sweep is disabled (evaluation.sweep.enabled: false).")
     skipped = [p for p in sweep["points"] if p["status"] == sweep_mod.SKIPPED_BUDGET]
     reused = [p for p in sweep["points"] if p["status"] == sweep_mod.REUSED]
-    text = (f"The resampling stage's procedure on synthetic_initial ({sweep['initial_size']} texts) with T = "
-            f"{sweep['target_size']} draws (shortage: {sweep['shortage']}), varying K and σ; voters: {sweep['voters']} "
-            f"(N = {sweep['voters_size']}), each point a noisy histogram charged to the privacy ledger; MAUVE of a "
-            f"{sweep['sample_size']}-text sample of each resampled set.")
+    text = (
+        f"The resampling stage's procedure on synthetic_initial ({sweep['initial_size']} texts) with T = "
+        f"{sweep['target_size']} draws (shortage: {sweep['shortage']}), varying K and σ; voters: {sweep['voters']} "
+        f"(N = {sweep['voters_size']}), each point a noisy histogram charged to the privacy ledger; MAUVE of a "
+        f"{sweep['sample_size']}-text sample of each resampled set."
+    )
     parts = [head, f"<p>{html.escape(text)}</p>"]
     if sweep.get("baseline"):
         b = sweep["baseline"]
-        parts.append(f"<p>Baseline without resampling: MAUVE {b['mean']:.3f} ± {b['std']:.3f}, "
-                     f"{b['mass_outside_reference']:.0%} of the sample outside the test buckets.</p>")
+        parts.append(
+            f"<p>Baseline without resampling: MAUVE {b['mean']:.3f} ± {b['std']:.3f}, "
+            f"{b['mass_outside_reference']:.0%} of the sample outside the test buckets.</p>"
+        )
     if skipped:
-        parts.append(_box("warn", f"{len(skipped)} of {len(sweep['points'])} sweep points were skipped: the ledger "
-                                  "refused them because they would exceed the validation split's privacy budget."))
+        parts.append(
+            _box(
+                "warn",
+                f"{len(skipped)} of {len(sweep['points'])} sweep points were skipped: the ledger "
+                "refused them because they would exceed the validation split's privacy budget.",
+            )
+        )
     if reused:
-        parts.append(_box("note", f"{len(reused)} point(s) reused a histogram released by an earlier run (same data, "
-                                  "clusters, σ and noise source): no privacy spent for them."))
+        parts.append(
+            _box(
+                "note",
+                f"{len(reused)} point(s) reused a histogram released by an earlier run (same data, "
+                "clusters, σ and noise source): no privacy spent for them.",
+            )
+        )
     parts.append(html_table(sweep_mod.points_table(sweep)))
     parts.append(figure_html(sweep_mod.mauve_plot(sweep), "sweep MAUVE"))
     parts.append(figure_html(sweep_mod.samples_plot(sweep), "sweep initial samples"))
@@ -173,19 +199,29 @@ def _audit_section(audit: Mapping[str, Any]) -> str:
     if audit["status"] != "ok":
         return head + _box("warn", audit["message"])
     rows = audit_mod.audit_frame(audit).to_dicts()
-    dp_leaks = [r for r in rows if r["model"] == audit_mod.DP_GENERATOR
-                and (r["leaked_greedy"] or r["leaked_unprompted"] or r["leaked_in_release"])]
+    dp_leaks = [
+        r
+        for r in rows
+        if r["model"] == audit_mod.DP_GENERATOR
+        and (r["leaked_greedy"] or r["leaked_unprompted"] or r["leaked_in_release"])
+    ]
     unauditable = [r for r in rows if r["status"] != "ok"]
-    verdict = (_box("warn", f"The DP generator reproduced {len(dp_leaks)} canary secret(s): investigate.") if dp_leaks
-               else _box("ok", "The DP generator reproduced no canary secret."))
+    verdict = (
+        _box("warn", f"The DP generator reproduced {len(dp_leaks)} canary secret(s): investigate.")
+        if dp_leaks
+        else _box("ok", "The DP generator reproduced no canary secret.")
+    )
     if unauditable:
         verdict += _box("warn", f"{len(unauditable)} canary row(s) could not be audited: {unauditable[0]['status']}")
     verdict += _control_box(rows)
-    return (head + f"<p>Rank of each canary's loss among {audit['num_alternatives']:,} same-template alternatives "
-            f"(rank 1 = preferred to all; {html.escape(audit['rank_definition'])}); leaks in "
-            f"{audit['num_unprompted_samples']:,} unprompted samples, in the released set, and in the greedy "
-            f"completion of the text before the secret. Control: {html.escape(audit['control'])}.</p>"
-            + html_table(rows) + verdict)
+    return (
+        head + f"<p>Rank of each canary's loss among {audit['num_alternatives']:,} same-template alternatives "
+        f"(rank 1 = preferred to all; {html.escape(audit['rank_definition'])}); leaks in "
+        f"{audit['num_unprompted_samples']:,} unprompted samples, in the released set, and in the greedy "
+        f"completion of the text before the secret. Control: {html.escape(audit['control'])}.</p>"
+        + html_table(rows)
+        + verdict
+    )
 
 
 def _control_box(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -197,23 +233,37 @@ def _control_box(rows: Sequence[Mapping[str, Any]]) -> str:
     repeated = [r for r in control if r["repetitions"] >= 10] or control
     memorised = [r for r in repeated if r["rank"] == 1 or r["leaked_greedy"] or r["leaked_unprompted"]]
     if memorised:
-        return _box("ok", f"The non-private control memorises {len(memorised)} of {len(repeated)} repeated canaries "
-                          "(rank 1 or leaked): the audit can see memorisation, so the DP generator's ranks above are "
-                          "evidence that DP prevents it.")
+        return _box(
+            "ok",
+            f"The non-private control memorises {len(memorised)} of {len(repeated)} repeated canaries "
+            "(rank 1 or leaked): the audit can see memorisation, so the DP generator's ranks above are "
+            "evidence that DP prevents it.",
+        )
     best = min(r["rank"] for r in repeated)
-    return _box("warn", f"The non-private control does not clearly memorise the repeated canaries either (best rank "
-                        f"{best}, no leak): at this model size and training length the audit is weak evidence; train "
-                        "the control (and the generator) longer or larger to make it sensitive.")
+    return _box(
+        "warn",
+        f"The non-private control does not clearly memorise the repeated canaries either (best rank "
+        f"{best}, no leak): at this model size and training length the audit is weak evidence; train "
+        "the control (and the generator) longer or larger to make it sensitive.",
+    )
 
 
 def _privacy_section(privacy: Mapping[str, Any]) -> str:
     rows = privacy_mod.stages_frame(privacy).to_dicts()
-    parts = ["<h2>4. Privacy spent (paper, Appendix F.4)</h2>",
-             f"<p>{html.escape(privacy['accountant'])}. Ledger {html.escape(privacy['ledger'])}, "
-             f"{privacy['records']} record(s).</p>", html_table(rows)]
+    parts = [
+        "<h2>4. Privacy spent (paper, Appendix F.4)</h2>",
+        f"<p>{html.escape(privacy['accountant'])}. Ledger {html.escape(privacy['ledger'])}, "
+        f"{privacy['records']} record(s).</p>",
+        html_table(rows),
+    ]
     if privacy["any_fixed_seed"]:
-        parts.append(_box("warn", f"{len(privacy['fixed_seed_releases'])} release(s) drew their noise from a fixed "
-                                  "seed (privacy.noise_seed): reproducible, and NOT differentially private."))
+        parts.append(
+            _box(
+                "warn",
+                f"{len(privacy['fixed_seed_releases'])} release(s) drew their noise from a fixed "
+                "seed (privacy.noise_seed): reproducible, and NOT differentially private.",
+            )
+        )
     else:
         parts.append(_box("ok", "Every release drew its noise from the secure source."))
     return "".join(parts)
@@ -233,6 +283,9 @@ def build_report(
         "<h1>dp-instructions: evaluation report</h1>"
         f"<p class='note'>Generated {now}; run {html.escape(str(privacy.get('run_id')))}. Internal report: it is "
         "computed from private data (the test split, the canaries) and must not leave the organisation.</p>"
-        + _mauve_section(mauve, resampling or {}) + _sweep_section(sweep) + _audit_section(audit) + _privacy_section(privacy)
+        + _mauve_section(mauve, resampling or {})
+        + _sweep_section(sweep)
+        + _audit_section(audit)
+        + _privacy_section(privacy)
         + "</body></html>\n"
     )

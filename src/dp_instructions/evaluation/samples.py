@@ -53,8 +53,12 @@ def dataset_texts(frame: pl.DataFrame, dataset: str, column: str = "text") -> Te
 def rng_for(*keys: int | str) -> np.random.Generator:
     """A generator keyed by a tuple of ints and names, independent across keys (a
     dataset's name salts its stream so two sets never share sample positions)."""
-    words = [int(k) if isinstance(k, (int, np.integer)) else int.from_bytes(hashlib.sha256(k.encode()).digest()[:8], "little")
-             for k in keys]
+    words = [
+        int(k)
+        if isinstance(k, (int, np.integer))
+        else int.from_bytes(hashlib.sha256(k.encode()).digest()[:8], "little")
+        for k in keys
+    ]
     return np.random.default_rng(words)
 
 

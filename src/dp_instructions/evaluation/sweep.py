@@ -111,12 +111,20 @@ def cluster_synthetic(
             "instructions; lower K"
         )
     encoder = load_encoder(resampling.embedding, parameter="resampling.embedding")
-    vectors = encoders.embed_texts(encoder, synthetic.texts, dataset=f"{synthetic.name} (sweep)",
-                                   batch_size=resampling.embedding.batch_size)
+    vectors = encoders.embed_texts(
+        encoder, synthetic.texts, dataset=f"{synthetic.name} (sweep)", batch_size=resampling.embedding.batch_size
+    )
     space = encoder.identity()
-    by_k = {k: fit_clustering(vectors, resampling.clustering.model_copy(update={"num_clusters": k}), seed, space,
-                              num_threads=resampling.num_threads)
-            for k in tqdm(config.ks, desc="k-means of the synthetic set", leave=False)}
+    by_k = {
+        k: fit_clustering(
+            vectors,
+            resampling.clustering.model_copy(update={"num_clusters": k}),
+            seed,
+            space,
+            num_threads=resampling.num_threads,
+        )
+        for k in tqdm(config.ks, desc="k-means of the synthetic set", leave=False)
+    }
     return SweepClusterings(resampling.embedding, space, by_k, list(synthetic.texts))
 
 
@@ -154,32 +162,64 @@ def release_histograms(
     for k, sigma in release_order(config):
         clustering = clusterings.by_k[k]
         request = request_histogram(
-            fingerprint=fingerprint, dataset_size=n, sigma=sigma, noise_seed=noise_seed, budget=budget,
-            clustering=clustering, released=released, stage=STAGE, dataset=VOTERS, store=STORE, purpose=PURPOSE,
+            fingerprint=fingerprint,
+            dataset_size=n,
+            sigma=sigma,
+            noise_seed=noise_seed,
+            budget=budget,
+            clustering=clustering,
+            released=released,
+            stage=STAGE,
+            dataset=VOTERS,
+            store=STORE,
+            purpose=PURPOSE,
         )
         point: dict[str, Any] = {"k": k, "noise_multiplier": sigma, "release_key": request.release_key}
         if vectors is None and not request.reuse:  # embedded only when something is released
             encoder = load_encoder(clusterings.encoder, parameter="resampling.embedding")
-            vectors = encoders.embed_texts(encoder, voters["text"].to_list(), dataset=VOTERS,
-                                           batch_size=clusterings.encoder.batch_size)
+            vectors = encoders.embed_texts(
+                encoder, voters["text"].to_list(), dataset=VOTERS, batch_size=clusterings.encoder.batch_size
+            )
         try:
             release = release_vote_histogram(request, vectors, clustering, ledger, noise=noise)
         except PrivacyBudgetExceededError as exc:
-            log.warning("sweep point K=%d sigma=%g skipped: the ledger refused it (spent %.3f, requested %.3f, "
-                        "budget %.3f)", k, sigma, exc.spent, exc.requested, exc.budget)
-            point.update(status=SKIPPED_BUDGET, histogram=None, epsilon_spent_before=exc.spent,
-                         epsilon_requested=exc.requested, budget_epsilon=exc.budget, reason=str(exc))
+            log.warning(
+                "sweep point K=%d sigma=%g skipped: the ledger refused it (spent %.3f, requested %.3f, budget %.3f)",
+                k,
+                sigma,
+                exc.spent,
+                exc.requested,
+                exc.budget,
+            )
+            point.update(
+                status=SKIPPED_BUDGET,
+                histogram=None,
+                epsilon_spent_before=exc.spent,
+                epsilon_requested=exc.requested,
+                budget_epsilon=exc.budget,
+                reason=str(exc),
+            )
             points.append(point)
             continue
         if release.record is None:
             point.update(status=REUSED, histogram=release.histogram.to_json())
         else:
-            point.update(status=RELEASED, histogram=release.histogram.to_json(), epsilon=release.record.epsilon,
-                         epsilon_total_after=release.record.epsilon_total)
+            point.update(
+                status=RELEASED,
+                histogram=release.histogram.to_json(),
+                epsilon=release.record.epsilon,
+                epsilon_total_after=release.record.epsilon_total,
+            )
         points.append(point)
     counts = {s: sum(p["status"] == s for p in points) for s in (RELEASED, REUSED, SKIPPED_BUDGET)}
-    log.info("sweep on %s (N=%d): %d histograms released, %d reused, %d skipped (budget)", VOTERS, n,
-             counts[RELEASED], counts[REUSED], counts[SKIPPED_BUDGET])
+    log.info(
+        "sweep on %s (N=%d): %d histograms released, %d reused, %d skipped (budget)",
+        VOTERS,
+        n,
+        counts[RELEASED],
+        counts[REUSED],
+        counts[SKIPPED_BUDGET],
+    )
     return {
         "status": "ok",
         "voters": VOTERS,
@@ -200,8 +240,11 @@ def released_in(data: Any, source: str) -> list[NoisyHistogram]:
     """The histograms recorded in one saved sweep release (``resampling_sweep_histograms``)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("points"), list):
         raise InvalidInputError(f"{source}: not a sweep release (no `points` list)")
-    return [NoisyHistogram.from_json(p["histogram"], source=f"{source}, K={p.get('k')}")
-            for p in data["points"] if p.get("histogram") is not None]
+    return [
+        NoisyHistogram.from_json(p["histogram"], source=f"{source}, K={p.get('k')}")
+        for p in data["points"]
+        if p.get("histogram") is not None
+    ]
 
 
 def sweep_shortage(mode: ShortageMode) -> ShortageMode:
@@ -229,10 +272,18 @@ def score_sweep(
     vectors); JSON-ready."""
     synthetic_size = len(clusterings.texts)
     out: dict[str, Any] = {
-        "status": release["status"], "voters": release.get("voters"), "voters_size": release.get("voters_size"),
-        "budget": release.get("budget"), "initial_size": synthetic_size, "target_size": target_size,
-        "sample_size": sample_size, "seeds": list(mauve.seeds), "reference": reference.name,
-        "shortage": sweep_shortage(shortage).value, "baseline": None, "points": [],
+        "status": release["status"],
+        "voters": release.get("voters"),
+        "voters_size": release.get("voters_size"),
+        "budget": release.get("budget"),
+        "initial_size": synthetic_size,
+        "target_size": target_size,
+        "sample_size": sample_size,
+        "seeds": list(mauve.seeds),
+        "reference": reference.name,
+        "shortage": sweep_shortage(shortage).value,
+        "baseline": None,
+        "points": [],
     }
     if release["status"] != "ok":
         return out
@@ -240,20 +291,36 @@ def score_sweep(
     def mauve_of(vectors: npt.NDArray[np.float32], mauve_seed: int) -> MauveValue:
         # The same test sample as the MAUVE table's for this seed (when the sizes agree).
         ref_idx = sample_indices(len(reference.texts.texts), len(vectors), mauve_seed, reference.name)
-        return embedding_mauve(reference.vectors[ref_idx], vectors,
-                               num_buckets=embedding_buckets(len(vectors), mauve.num_buckets),
-                               scaling=mauve.embedding_scaling, seed=mauve_seed, num_redo=mauve.kmeans_num_redo,
-                               max_iter=mauve.kmeans_max_iter)
+        return embedding_mauve(
+            reference.vectors[ref_idx],
+            vectors,
+            num_buckets=embedding_buckets(len(vectors), mauve.num_buckets),
+            scaling=mauve.embedding_scaling,
+            seed=mauve_seed,
+            num_redo=mauve.kmeans_num_redo,
+            max_iter=mauve.kmeans_max_iter,
+        )
 
-    base = [mauve_of(initial_pool.vectors[sample_indices(len(initial_pool.texts.texts), sample_size, s,
-                                                         initial_pool.name)], s) for s in mauve.seeds]
+    base = [
+        mauve_of(
+            initial_pool.vectors[sample_indices(len(initial_pool.texts.texts), sample_size, s, initial_pool.name)], s
+        )
+        for s in mauve.seeds
+    ]
     out["baseline"] = {"label": f"{initial_pool.name} (no resampling)", **_summary(base)}
 
     rows, samples = [], {}
     for point in release["points"]:
-        row: dict[str, Any] = {"k": point["k"], "noise_multiplier": point["noise_multiplier"],
-                               "status": point["status"], "epsilon": point.get("epsilon"), "mauve_mean": None,
-                               "mauve_std": None, "per_seed": [], "initial_samples_required": None}
+        row: dict[str, Any] = {
+            "k": point["k"],
+            "noise_multiplier": point["noise_multiplier"],
+            "status": point["status"],
+            "epsilon": point.get("epsilon"),
+            "mauve_mean": None,
+            "mauve_std": None,
+            "per_seed": [],
+            "initial_samples_required": None,
+        }
         rows.append(row)
         if point["histogram"] is None:
             row["epsilon_requested"] = point.get("epsilon_requested")
@@ -270,8 +337,12 @@ def score_sweep(
             row["status"] = DEGENERATE
             continue
         try:
-            plan = plan_draws(targets_from_noisy_counts(histogram.counts(), target_size), clustering.sizes(),
-                              weights, sweep_shortage(shortage))
+            plan = plan_draws(
+                targets_from_noisy_counts(histogram.counts(), target_size),
+                clustering.sizes(),
+                weights,
+                sweep_shortage(shortage),
+            )
         except InsufficientSamplesError as exc:  # `replace` with an empty cluster: nothing to draw from
             row["status"] = f"not drawable: {exc}"
             continue
@@ -281,14 +352,17 @@ def score_sweep(
         # every sample is embedded, and the embedding is what costs.
         keep = sample_indices(len(drawn), min(sample_size, len(drawn)), seed, name)
         samples[id(row)] = TextSet(name, [clusterings.texts[i] for i in drawn[keep]], len(drawn), 0)
-        row.update({
-            "resampled": int(len(drawn)),
-            "shortfall_clusters": len(plan.shortfalls),
-            "draws_with_replacement": int(plan.extra.sum()),
-            "initial_samples_required": plan.initial_samples_needed,
-            "initial_per_resampled": None if plan.initial_samples_needed is None
-            else plan.initial_samples_needed / target_size,
-        })
+        row.update(
+            {
+                "resampled": int(len(drawn)),
+                "shortfall_clusters": len(plan.shortfalls),
+                "draws_with_replacement": int(plan.extra.sum()),
+                "initial_samples_required": plan.initial_samples_needed,
+                "initial_per_resampled": None
+                if plan.initial_samples_needed is None
+                else plan.initial_samples_needed / target_size,
+            }
+        )
 
     # One encoder pass for every point's sample (they share many texts).
     if samples:
@@ -303,19 +377,37 @@ def score_sweep(
                 values.append(mauve_of(vectors, mauve_seed))
                 bar.update()
             summary = _summary(values)
-            row.update({"mauve_mean": summary["mean"], "mauve_std": summary["std"], "per_seed": summary["per_seed"],
-                        "mass_outside_reference": summary["mass_outside_reference"]})
-            log.info("sweep K=%d sigma=%g (%s): MAUVE %.3f ± %.3f (%.0f%% outside the test buckets), initial "
-                     "samples required %s", row["k"], row["noise_multiplier"], row["status"], row["mauve_mean"],
-                     row["mauve_std"], 100 * row["mass_outside_reference"], row["initial_samples_required"])
+            row.update(
+                {
+                    "mauve_mean": summary["mean"],
+                    "mauve_std": summary["std"],
+                    "per_seed": summary["per_seed"],
+                    "mass_outside_reference": summary["mass_outside_reference"],
+                }
+            )
+            log.info(
+                "sweep K=%d sigma=%g (%s): MAUVE %.3f ± %.3f (%.0f%% outside the test buckets), initial "
+                "samples required %s",
+                row["k"],
+                row["noise_multiplier"],
+                row["status"],
+                row["mauve_mean"],
+                row["mauve_std"],
+                100 * row["mass_outside_reference"],
+                row["initial_samples_required"],
+            )
     out["points"] = rows
     return out
 
 
 def _summary(values: list[MauveValue]) -> dict[str, Any]:
     scores = [v.score for v in values]
-    return {"mean": float(np.mean(scores)), "std": spread(scores), "per_seed": scores,
-            "mass_outside_reference": float(np.mean([v.candidate_outside for v in values]))}
+    return {
+        "mean": float(np.mean(scores)),
+        "std": spread(scores),
+        "per_seed": scores,
+        "mass_outside_reference": float(np.mean([v.candidate_outside for v in values])),
+    }
 
 
 def _by_sigma(result: Mapping[str, Any], field: str) -> dict[float, list[tuple[int, float, float]]]:
@@ -389,8 +481,9 @@ def samples_plot(result: Mapping[str, Any]) -> plt.Figure:
     ax.set_yscale("log")
     ax.set_ylabel(f"initial samples for T = {result.get('target_size', '?')}")
     note = _note(result)
-    ax.set_title("Initial samples required (no cluster drawn beyond its size)" + (f"\n{note}" if note else ""),
-                 fontsize=10)
+    ax.set_title(
+        "Initial samples required (no cluster drawn beyond its size)" + (f"\n{note}" if note else ""), fontsize=10
+    )
     ax.grid(alpha=0.3, which="both")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8)
@@ -399,13 +492,18 @@ def samples_plot(result: Mapping[str, Any]) -> plt.Figure:
 
 
 def points_table(result: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [{
-        "K": p["k"],
-        "sigma": p["noise_multiplier"],
-        "status": p["status"],
-        "epsilon": p.get("epsilon"),
-        "MAUVE": None if p.get("mauve_mean") is None else f"{p['mauve_mean']:.3f} ± {p['mauve_std']:.3f}",
-        "outside test buckets": None if p.get("mass_outside_reference") is None else f"{p['mass_outside_reference']:.0%}",
-        "short clusters": p.get("shortfall_clusters"),
-        "initial required": p.get("initial_samples_required"),
-    } for p in result["points"]]
+    return [
+        {
+            "K": p["k"],
+            "sigma": p["noise_multiplier"],
+            "status": p["status"],
+            "epsilon": p.get("epsilon"),
+            "MAUVE": None if p.get("mauve_mean") is None else f"{p['mauve_mean']:.3f} ± {p['mauve_std']:.3f}",
+            "outside test buckets": None
+            if p.get("mass_outside_reference") is None
+            else f"{p['mass_outside_reference']:.0%}",
+            "short clusters": p.get("shortfall_clusters"),
+            "initial required": p.get("initial_samples_required"),
+        }
+        for p in result["points"]
+    ]

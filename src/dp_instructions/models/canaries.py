@@ -36,12 +36,47 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_STREETS = ("Maple", "Cedar", "Willow", "Juniper", "Harbor", "Lakeview", "Orchard", "Sycamore", "Birch",
-            "Chestnut", "Hawthorn", "Magnolia", "Riverside", "Sunset", "Prospect", "Highland", "Elm", "Aspen",
-            "Linden", "Meadow")
+_STREETS = (
+    "Maple",
+    "Cedar",
+    "Willow",
+    "Juniper",
+    "Harbor",
+    "Lakeview",
+    "Orchard",
+    "Sycamore",
+    "Birch",
+    "Chestnut",
+    "Hawthorn",
+    "Magnolia",
+    "Riverside",
+    "Sunset",
+    "Prospect",
+    "Highland",
+    "Elm",
+    "Aspen",
+    "Linden",
+    "Meadow",
+)
 _STREET_TYPES = ("Street", "Avenue", "Road", "Lane", "Drive", "Court", "Place", "Boulevard")
-_CITIES = ("Springfield", "Riverton", "Fairview", "Greenville", "Lakewood", "Ashford", "Brookfield",
-           "Clayton", "Dover", "Easton", "Franklin", "Georgetown", "Hudson", "Kingston", "Milton", "Newport")
+_CITIES = (
+    "Springfield",
+    "Riverton",
+    "Fairview",
+    "Greenville",
+    "Lakewood",
+    "Ashford",
+    "Brookfield",
+    "Clayton",
+    "Dover",
+    "Easton",
+    "Franklin",
+    "Georgetown",
+    "Hudson",
+    "Kingston",
+    "Milton",
+    "Newport",
+)
 
 CANARY_SCHEMA = {
     "canary_id": pl.Utf8,
@@ -60,8 +95,7 @@ def make_secret(kind: str, rng: random.Random) -> str:
     if kind == "phone":
         return f"({rng.randint(200, 989)}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
     if kind == "address":
-        return (f"{rng.randint(1, 9999)} {rng.choice(_STREETS)} {rng.choice(_STREET_TYPES)}, "
-                f"{rng.choice(_CITIES)}")
+        return f"{rng.randint(1, 9999)} {rng.choice(_STREETS)} {rng.choice(_STREET_TYPES)}, {rng.choice(_CITIES)}"
     raise InvalidInputError(f"unknown canary kind {kind!r}; known: {sorted(TEMPLATES)}")
 
 
@@ -82,10 +116,12 @@ class CanaryParameters(Parameters):
 
     enabled: bool = Field(True, description="insert canaries into the DP training data")
     repetitions: tuple[PositiveInt, ...] = Field(
-        (1, 10, 100), strict=False, min_length=1, description="how many times each canary is inserted")
+        (1, 10, 100), strict=False, min_length=1, description="how many times each canary is inserted"
+    )
     per_repetition: PositiveInt = Field(1, description="canaries per (kind, repetitions)")
     kinds: tuple[CanaryKind, ...] = Field(
-        ("phone", "address"), strict=False, min_length=1, description=f"secret kinds among {sorted(TEMPLATES)}")
+        ("phone", "address"), strict=False, min_length=1, description=f"secret kinds among {sorted(TEMPLATES)}"
+    )
     seed: int = Field(7, description="seed of the secrets (the insertion positions use the run's seed)")
 
 
@@ -104,15 +140,17 @@ def make_canaries(config: CanaryParameters) -> pl.DataFrame:
                         secret = make_secret(kind, rng)
                     seen.add(secret)
                     prefix = template[: template.index("{secret}")]
-                    rows.append({
-                        "canary_id": f"canary-{kind}-x{reps}-{i}",
-                        "kind": kind,
-                        "template": template,
-                        "secret": secret,
-                        "repetitions": reps,
-                        "text": template.format(secret=secret),
-                        "prefix": prefix,
-                    })
+                    rows.append(
+                        {
+                            "canary_id": f"canary-{kind}-x{reps}-{i}",
+                            "kind": kind,
+                            "template": template,
+                            "secret": secret,
+                            "repetitions": reps,
+                            "text": template.format(secret=secret),
+                            "prefix": prefix,
+                        }
+                    )
     return pl.DataFrame(rows, schema=CANARY_SCHEMA)
 
 
@@ -124,9 +162,7 @@ def insert_canaries(train: pl.DataFrame, canaries: pl.DataFrame, seed: int) -> p
     copies = canaries.select(
         pl.col("canary_id"), pl.col("text"), pl.int_ranges(0, pl.col("repetitions")).alias("k")
     ).explode("k")
-    extra = copies.select(
-        (pl.col("canary_id") + "#" + pl.col("k").cast(pl.Utf8)).alias("id"), pl.col("text")
-    )
+    extra = copies.select((pl.col("canary_id") + "#" + pl.col("k").cast(pl.Utf8)).alias("id"), pl.col("text"))
     merged = pl.concat([train.select("id", "text"), extra.cast(train.select("id", "text").schema)])
     return merged.sample(fraction=1.0, shuffle=True, seed=seed)
 

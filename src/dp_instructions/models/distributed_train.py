@@ -72,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     data = parser.add_argument_group("model and data")
-    data.add_argument("--base-model", required=True,
-                      help="hub id or local path of a causal LM, or a Kedro `public_base_model` version directory")
+    data.add_argument(
+        "--base-model",
+        required=True,
+        help="hub id or local path of a causal LM, or a Kedro `public_base_model` version directory",
+    )
     data.add_argument("--tokenizer", help="tokenizer id or directory (default: --base-model)")
     data.add_argument("--data", required=True, type=Path, help="private instructions: .parquet, .jsonl, .csv or .txt")
     data.add_argument("--text-column", default="text", help="column holding the instructions (default: text)")
@@ -81,10 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     privacy = parser.add_argument_group("privacy")
     privacy.add_argument("--epsilon", type=float, required=True, help="the dataset's privacy budget epsilon")
     privacy.add_argument("--delta", type=float, help="delta (default: the largest 5e-k below 1/(10 N))")
-    privacy.add_argument("--noise-multiplier", type=float,
-                         help="fix the DP-SGD noise multiplier instead of calibrating it to the budget")
-    privacy.add_argument("--histogram-noise", type=float,
-                         help="noise multiplier of the later DP histogram to reserve budget for")
+    privacy.add_argument(
+        "--noise-multiplier", type=float, help="fix the DP-SGD noise multiplier instead of calibrating it to the budget"
+    )
+    privacy.add_argument(
+        "--histogram-noise", type=float, help="noise multiplier of the later DP histogram to reserve budget for"
+    )
     privacy.add_argument("--noise-seed", type=int, help="fixed noise seed: reproducible and NOT private")
     privacy.add_argument("--ledger", type=Path, required=True, help="privacy ledger to charge before training")
     train = parser.add_argument_group("training")
@@ -97,14 +102,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--lora-rank", type=int, default=8)
     train.add_argument("--lora-alpha", type=int, default=16)
     train.add_argument("--lora-dropout", type=float, default=0.0)
-    train.add_argument("--target-modules", nargs="+",
-                       help="LoRA target modules (default: the attention projections of the architecture)")
+    train.add_argument(
+        "--target-modules",
+        nargs="+",
+        help="LoRA target modules (default: the attention projections of the architecture)",
+    )
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--checkpoint-dir", type=Path,
-                       help="checkpoints and release state (re-running the same command resumes)")
+    train.add_argument(
+        "--checkpoint-dir", type=Path, help="checkpoints and release state (re-running the same command resumes)"
+    )
     train.add_argument("--checkpoint-every", type=int, default=10)
-    train.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
-                       help="continue the release of an earlier run of the same command (default: yes)")
+    train.add_argument(
+        "--resume",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="continue the release of an earlier run of the same command (default: yes)",
+    )
     run = parser.add_argument_group("processes")
     run.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     run.add_argument("--backend", choices=["nccl", "gloo"], help="default: nccl on cuda, gloo on cpu")
@@ -160,8 +173,9 @@ def _load_model(args: argparse.Namespace, device: torch.device) -> _Loaded:
     if (Path(spec) / artifact.METADATA).exists():  # a Kedro base-model version directory
         base = artifact.load_base_model(Path(spec))
         hub_id = base.hub_id
-        model = base.model if base.model is not None else AutoModelForCausalLM.from_pretrained(
-            hub_id, dtype=torch.float32)
+        model = (
+            base.model if base.model is not None else AutoModelForCausalLM.from_pretrained(hub_id, dtype=torch.float32)
+        )
         if args.tokenizer is None and hub_id is None:
             raise InvalidInputError(
                 f"--base-model {spec} is the project's embedded base model: pass its tokenizer with --tokenizer "
@@ -175,8 +189,11 @@ def _load_model(args: argparse.Namespace, device: torch.device) -> _Loaded:
             model = AutoModelForCausalLM.from_pretrained(spec, dtype=torch.float32)
         except (OSError, ValueError) as exc:
             raise InvalidInputError(f"--base-model {spec!r} cannot be loaded: {exc}") from exc
-        base = (artifact.BaseModel(model=None, hub_id=hub_id, metadata={"source": "hub"}) if hub_id is not None
-                else artifact.BaseModel(model=model, metadata={"source": f"local directory {spec}"}))
+        base = (
+            artifact.BaseModel(model=None, hub_id=hub_id, metadata={"source": "hub"})
+            if hub_id is not None
+            else artifact.BaseModel(model=model, metadata={"source": f"local directory {spec}"})
+        )
     tokenizer_spec = args.tokenizer or hub_id or spec
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_spec))
@@ -195,10 +212,18 @@ def _config(args: argparse.Namespace):
     from dp_instructions.models.dp_training.loop import DPFineTuneConfig
 
     return DPFineTuneConfig(
-        expected_batch_size=args.expected_batch_size, physical_batch_size=args.physical_batch_size,
-        learning_rate=args.learning_rate, max_grad_norm=args.max_grad_norm, max_length=args.max_length,
-        lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-        target_modules=args.target_modules, seed=args.seed, dp=True, checkpoint_every=args.checkpoint_every,
+        expected_batch_size=args.expected_batch_size,
+        physical_batch_size=args.physical_batch_size,
+        learning_rate=args.learning_rate,
+        max_grad_norm=args.max_grad_norm,
+        max_length=args.max_length,
+        lora_rank=args.lora_rank,
+        lora_alpha=args.lora_alpha,
+        lora_dropout=args.lora_dropout,
+        target_modules=args.target_modules,
+        seed=args.seed,
+        dp=True,
+        checkpoint_every=args.checkpoint_every,
     )
 
 
@@ -215,17 +240,36 @@ def _prepare(args: argparse.Namespace, texts: Sequence[str], loaded: _Loaded, no
 
     budget = Budget.for_dataset(args.epsilon, len(texts), args.delta)
     return prepare_release(
-        ledger=PrivacyLedger(args.ledger), checkpoints=_checkpoints(args), resume=args.resume, stage=STAGE,
-        dataset=str(args.data), fingerprint=fingerprint_texts(texts), dataset_size=len(texts), texts=texts,
-        model=loaded.model, base=loaded.base_id, tokenizer=loaded.tokenizer, finetune=_config(args),
-        epochs=args.epochs, budget=budget, noise=noise, noise_multiplier=args.noise_multiplier,
+        ledger=PrivacyLedger(args.ledger),
+        checkpoints=_checkpoints(args),
+        resume=args.resume,
+        stage=STAGE,
+        dataset=str(args.data),
+        fingerprint=fingerprint_texts(texts),
+        dataset_size=len(texts),
+        texts=texts,
+        model=loaded.model,
+        base=loaded.base_id,
+        tokenizer=loaded.tokenizer,
+        finetune=_config(args),
+        epochs=args.epochs,
+        budget=budget,
+        noise=noise,
+        noise_multiplier=args.noise_multiplier,
         histogram_noise_multiplier=args.histogram_noise,
         world_size=None,  # a torchrun job may resume on more or fewer processes: same release
     )
 
 
-def _save(args: argparse.Namespace, peft_model: Any, loaded: _Loaded, texts: Sequence[str], release: Any,
-          result: Any, noise: Any) -> dict[str, Any]:
+def _save(
+    args: argparse.Namespace,
+    peft_model: Any,
+    loaded: _Loaded,
+    texts: Sequence[str],
+    release: Any,
+    result: Any,
+    noise: Any,
+) -> dict[str, Any]:
     from dp_instructions.models import artifact
     from dp_instructions.models.dp_training.release import finish_release
     from dp_instructions.models.train_generator import generator_metadata
@@ -233,12 +277,24 @@ def _save(args: argparse.Namespace, peft_model: Any, loaded: _Loaded, texts: Seq
 
     finish_release(_checkpoints(args), release)
     metadata = generator_metadata(
-        loaded.base, loaded.base_id, release, noise, _config(args), epochs=args.epochs, stage=STAGE,
-        fingerprint=fingerprint_texts(texts), dataset_size=len(texts), training_examples=len(texts),
-    ) | {"trained_by": "dp_instructions.models.distributed_train", "ledger": str(args.ledger),
-         "training_result": result.to_dict()}
-    artifact.save_generator(artifact.GeneratorArtifact(model=peft_model, tokenizer=loaded.tokenizer,
-                                                       metadata=metadata), args.output)
+        loaded.base,
+        loaded.base_id,
+        release,
+        noise,
+        _config(args),
+        epochs=args.epochs,
+        stage=STAGE,
+        fingerprint=fingerprint_texts(texts),
+        dataset_size=len(texts),
+        training_examples=len(texts),
+    ) | {
+        "trained_by": "dp_instructions.models.distributed_train",
+        "ledger": str(args.ledger),
+        "training_result": result.to_dict(),
+    }
+    artifact.save_generator(
+        artifact.GeneratorArtifact(model=peft_model, tokenizer=loaded.tokenizer, metadata=metadata), args.output
+    )
     return metadata
 
 
@@ -286,9 +342,17 @@ def _run_torchrun(args: argparse.Namespace) -> dict[str, Any] | None:
             raise error
         plan = release.plan
         peft_model, result = train_lora_distributed(
-            loaded.model, loaded.tokenizer, texts, _config(args), sampling_rate=plan.sampling_rate, steps=plan.steps,
-            noise_multiplier=plan.noise_multiplier, noise_source=noise, checkpoint_path=release.checkpoint_path,
-            run_identity=release.run_identity, device=device,
+            loaded.model,
+            loaded.tokenizer,
+            texts,
+            _config(args),
+            sampling_rate=plan.sampling_rate,
+            steps=plan.steps,
+            noise_multiplier=plan.noise_multiplier,
+            noise_source=noise,
+            checkpoint_path=release.checkpoint_path,
+            run_identity=release.run_identity,
+            device=device,
         )
         metadata = _save(args, peft_model, loaded, texts, release, result, noise) if rank == 0 else None
         dist.barrier()
@@ -301,18 +365,28 @@ def _run_local(args: argparse.Namespace) -> dict[str, Any]:
     from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess
     from dp_instructions.privacy.noise import NoiseSource
 
-    device = torch.device("cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
-                          else "cpu")
+    device = torch.device(
+        "cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available()) else "cpu"
+    )
     texts = read_texts(args.data, args.text_column)
     noise = NoiseSource.from_seed(args.noise_seed)
     loaded = _load_model(args, device)  # a bad --base-model fails here, before any charge
     release = _prepare(args, texts, loaded, noise)
     plan = release.plan
     peft_model, result = train_lora_multiprocess(
-        loaded.model, loaded.tokenizer, texts, _config(args), world_size=args.nproc,
-        sampling_rate=plan.sampling_rate, steps=plan.steps, noise_multiplier=plan.noise_multiplier,
-        noise_source=noise, checkpoint_path=release.checkpoint_path, run_identity=release.run_identity,
-        device=device, backend=args.backend,
+        loaded.model,
+        loaded.tokenizer,
+        texts,
+        _config(args),
+        world_size=args.nproc,
+        sampling_rate=plan.sampling_rate,
+        steps=plan.steps,
+        noise_multiplier=plan.noise_multiplier,
+        noise_source=noise,
+        checkpoint_path=release.checkpoint_path,
+        run_identity=release.run_identity,
+        device=device,
+        backend=args.backend,
     )
     return _save(args, peft_model, loaded, texts, release, result, noise)
 
@@ -328,15 +402,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     metadata = _run_torchrun(args) if under_torchrun else _run_local(args)
     if metadata is not None:
         privacy, training = metadata["privacy"], metadata["training_result"]
-        print(json.dumps({
-            "output": str(args.output), "release_id": privacy["release_id"], "epsilon": privacy["epsilon"],
-            "epsilon_planned_total": privacy["epsilon_planned_total"], "delta": privacy["delta"],
-            "noise_multiplier": privacy["noise_multiplier"], "sampling_rate": privacy["sampling_rate"],
-            "steps": privacy["steps"], "world_size": training["extra"]["world_size"],
-            "private": privacy["noise"]["private"], "seconds": round(training["seconds"], 1),
-            "resumed_from_step": training["resumed_from_step"],
-            "last_loss": None if math.isnan(training["last_loss"]) else training["last_loss"],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "output": str(args.output),
+                    "release_id": privacy["release_id"],
+                    "epsilon": privacy["epsilon"],
+                    "epsilon_planned_total": privacy["epsilon_planned_total"],
+                    "delta": privacy["delta"],
+                    "noise_multiplier": privacy["noise_multiplier"],
+                    "sampling_rate": privacy["sampling_rate"],
+                    "steps": privacy["steps"],
+                    "world_size": training["extra"]["world_size"],
+                    "private": privacy["noise"]["private"],
+                    "seconds": round(training["seconds"], 1),
+                    "resumed_from_step": training["resumed_from_step"],
+                    "last_loss": None if math.isnan(training["last_loss"]) else training["last_loss"],
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

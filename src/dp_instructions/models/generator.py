@@ -138,10 +138,21 @@ def pretrain(
                 bar.update()
     seconds = time.perf_counter() - start
     model.eval()
-    stats = {"first_loss": first_loss, "last_loss": last_loss, "steps": steps, "tokens": tokens,
-             "seconds": seconds, "tokens_per_second": tokens / seconds if seconds else 0.0}
-    log.info("pre-trained %d steps: loss %.3f -> %.3f (%.0f tokens/s)", steps, first_loss, last_loss,
-             stats["tokens_per_second"])
+    stats = {
+        "first_loss": first_loss,
+        "last_loss": last_loss,
+        "steps": steps,
+        "tokens": tokens,
+        "seconds": seconds,
+        "tokens_per_second": tokens / seconds if seconds else 0.0,
+    }
+    log.info(
+        "pre-trained %d steps: loss %.3f -> %.3f (%.0f tokens/s)",
+        steps,
+        first_loss,
+        last_loss,
+        stats["tokens_per_second"],
+    )
     return stats
 
 

@@ -67,8 +67,7 @@ class PretrainingParameters(Parameters):
 
     @property
     def model(self) -> SmallGPT2Config:
-        return SmallGPT2Config(n_embd=self.n_embd, n_layer=self.n_layer, n_head=self.n_head,
-                               max_length=self.max_length)
+        return SmallGPT2Config(n_embd=self.n_embd, n_layer=self.n_layer, n_head=self.n_head, max_length=self.max_length)
 
 
 class TrainingParameters(Parameters):
@@ -81,19 +80,23 @@ class TrainingParameters(Parameters):
     learning_rate: PositiveFloat = Field(0.004, description="constant, Adam")
     max_grad_norm: PositiveFloat = Field(0.5, description="per-example clipping bound C")
     noise_multiplier: PositiveFloat | None = Field(
-        None, description="null = calibrated to the budget (parameters.yml: privacy)")
+        None, description="null = calibrated to the budget (parameters.yml: privacy)"
+    )
     max_length: SequenceLength = Field(48, description="tokens incl. <bos>/<eos>; the loss divides by it")
     lora_rank: PositiveInt = Field(8, description="LoRA rank r")
     lora_alpha: PositiveInt = Field(16, description="LoRA scaling alpha")
     lora_dropout: float = Field(0.0, ge=0, lt=1, description="dropout on the LoRA input")
     target_modules: Annotated[tuple[str, ...], Field(min_length=1)] | None = Field(
-        None, strict=False, description="module names to adapt; null = the attention projections of the architecture")
+        None, strict=False, description="module names to adapt; null = the attention projections of the architecture"
+    )
     world_size: PositiveInt = Field(1, description="> 1: that many processes (one per GPU; gloo on CPU)")
     checkpoint_dir: str = Field("data/06_models/dp_checkpoints", min_length=1, description="release checkpoints")
     checkpoint_every: PositiveInt = Field(10, description="steps between checkpoints")
     resume: bool = Field(
-        True, description="resume an interrupted run under its already-charged release and reuse a finished one "
-                          "(post-processing, free); false = always a new release (charged again)")
+        True,
+        description="resume an interrupted run under its already-charged release and reuse a finished one "
+        "(post-processing, free); false = always a new release (charged again)",
+    )
 
     def finetune(self, seed: int) -> DPFineTuneConfig:
         """The trainer's settings for a run seeded with ``seed`` (every field passed: the
@@ -125,9 +128,14 @@ class SamplingParameters(Parameters):
     temperature: PositiveFloat = Field(1.0, description="softmax temperature")
 
     def config(self, seed: int) -> SamplingConfig:
-        return SamplingConfig(num_samples=self.num_samples, batch_size=self.batch_size,
-                              max_new_tokens=self.max_new_tokens, top_p=self.top_p,
-                              temperature=self.temperature, seed=seed)
+        return SamplingConfig(
+            num_samples=self.num_samples,
+            batch_size=self.batch_size,
+            max_new_tokens=self.max_new_tokens,
+            top_p=self.top_p,
+            temperature=self.temperature,
+            seed=seed,
+        )
 
 
 class DPGenerationParameters(Parameters):
@@ -135,13 +143,16 @@ class DPGenerationParameters(Parameters):
     unconditional sampling, and the canaries of the memorisation audit."""
 
     base_model: ModelName | None = Field(
-        None, description="any Hugging Face causal-LM id or local path (e.g. meta-llama/Llama-2-7b-hf: GPU and "
-                          "network); null = the embedded byte-level BPE tokenizer and small GPT-2 trained on "
-                          "`public_instructions` only")
+        None,
+        description="any Hugging Face causal-LM id or local path (e.g. meta-llama/Llama-2-7b-hf: GPU and "
+        "network); null = the embedded byte-level BPE tokenizer and small GPT-2 trained on "
+        "`public_instructions` only",
+    )
     device: Device = Field("auto", description="auto (CUDA when present) | cpu | mps | cuda | cuda:<n>")
     # Sections default to their own defaults (one shared instance each: the models are frozen).
     public_pretraining: PretrainingParameters = Field(
-        PretrainingParameters(), description="the embedded model; unused when base_model is set")
+        PretrainingParameters(), description="the embedded model; unused when base_model is set"
+    )
     training: TrainingParameters = Field(TrainingParameters(), description="DP-LoRA fine-tuning")
     sampling: SamplingParameters = Field(SamplingParameters(), description="unconditional sampling")
     canaries: CanaryParameters = Field(CanaryParameters(), description="the memorisation audit's canaries")

@@ -135,8 +135,12 @@ def sample_instructions(
         "tokens_per_second": new_tokens / seconds if seconds else 0.0,
         "generated_tokens": new_tokens,
     }
-    log.info("sampled %d instructions: %.1f samples/s, %.0f tokens/s", len(texts),
-             stats["samples_per_second"], stats["tokens_per_second"])
+    log.info(
+        "sampled %d instructions: %.1f samples/s, %.0f tokens/s",
+        len(texts),
+        stats["samples_per_second"],
+        stats["tokens_per_second"],
+    )
     return texts, stats
 
 

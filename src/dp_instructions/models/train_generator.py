@@ -21,7 +21,6 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
-from dp_instructions.models.parameters import GenerationConfig
 from dp_instructions.models.device import pick_device
 from dp_instructions.models.dp_training.loop import DPFineTuneConfig, TrainingResult, train_lora
 from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess
@@ -34,6 +33,7 @@ from dp_instructions.models.dp_training.release import (
     prepare_release,
 )
 from dp_instructions.models.generator import load_hub_model
+from dp_instructions.models.parameters import GenerationConfig
 from dp_instructions.privacy.accounting import dpsgd_schedule
 from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
@@ -121,7 +121,10 @@ def train_dp_generator(
     # world_size 1 trains in this process; more processes share one Poisson batch per
     # step (rank shards, noise once on rank 0): the accounting does not change.
     peft_model, result = train_lora_multiprocess(
-        model, tokenizer, texts, ft,
+        model,
+        tokenizer,
+        texts,
+        ft,
         world_size=config.world_size,
         sampling_rate=plan.sampling_rate,
         steps=plan.steps,
@@ -133,8 +136,18 @@ def train_dp_generator(
     )
     finish_release(checkpoints, release)
 
-    metadata = generator_metadata(base, base_id, release, noise, ft, epochs=config.epochs, stage=STAGE,
-                                  fingerprint=fingerprint, dataset_size=n_private, training_examples=len(texts))
+    metadata = generator_metadata(
+        base,
+        base_id,
+        release,
+        noise,
+        ft,
+        epochs=config.epochs,
+        stage=STAGE,
+        fingerprint=fingerprint,
+        dataset_size=n_private,
+        training_examples=len(texts),
+    )
     report = {
         "release_id": release.release_id,
         "plan": plan.to_dict(),
@@ -203,7 +216,10 @@ def train_control_generator(
     schedule = dpsgd_schedule(len(texts), ft.expected_batch_size, config.epochs)
     model = materialise_base(base, device)
     peft_model, result = train_lora(
-        model, tokenizer, texts, ft,
+        model,
+        tokenizer,
+        texts,
+        ft,
         sampling_rate=schedule.sampling_rate,
         steps=schedule.steps,
         noise_multiplier=0.0,
@@ -216,8 +232,8 @@ def train_control_generator(
         "warning": "trained WITHOUT differential privacy: private, for the memorisation audit only",
         "base_model": base.metadata | {"identity": base_identity(base)},
         "base_hub_id": base.hub_id,
-        "training": asdict(ft) | {"epochs": config.epochs, "steps": schedule.steps,
-                                  "sampling_rate": schedule.sampling_rate},
+        "training": asdict(ft)
+        | {"epochs": config.epochs, "steps": schedule.steps, "sampling_rate": schedule.sampling_rate},
     }
     return GeneratorArtifact(model=peft_model.to("cpu"), tokenizer=tokenizer, metadata=metadata), result
 

@@ -113,7 +113,7 @@ class Gaussian:
         return {"kind": self.kind, "noise_multiplier": self.noise_multiplier, "count": self.count}
 
 
-Mechanism = Union[SubsampledGaussian, Gaussian]
+Mechanism = Union[SubsampledGaussian, Gaussian]  # noqa: UP007 (a runtime alias)
 
 
 def mechanism_from_dict(data: Mapping[str, Any]) -> Mechanism:
@@ -215,11 +215,14 @@ def _compose_canonical(canonical: _Canonical, delta: float, eps_error: float, de
         errors.append(f"RDP: {exc}")
         eps_rdp = math.nan
     if math.isnan(eps_rdp):
-        raise AccountingError(
-            f"no accountant could bound {list(canonical)} at delta={delta:g}: {'; '.join(errors)}"
-        )
-    logger.warning("PRV accountant failed for %s at delta=%g (%s); using the RDP upper bound %.4f",
-                   list(canonical), delta, "; ".join(errors), eps_rdp)
+        raise AccountingError(f"no accountant could bound {list(canonical)} at delta={delta:g}: {'; '.join(errors)}")
+    logger.warning(
+        "PRV accountant failed for %s at delta=%g (%s); using the RDP upper bound %.4f",
+        list(canonical),
+        delta,
+        "; ".join(errors),
+        eps_rdp,
+    )
     return max(eps_rdp, 0.0)
 
 

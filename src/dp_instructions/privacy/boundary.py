@@ -90,9 +90,7 @@ class _Classifier:
     """Privacy class of a dataset name according to a catalog config dict."""
 
     def __init__(self, catalog_config: Mapping[str, Any]):
-        self.config = {
-            str(k): v for k, v in (catalog_config or {}).items() if not str(k).startswith("_")
-        }
+        self.config = {str(k): v for k, v in (catalog_config or {}).items() if not str(k).startswith("_")}
         patterns = {
             k: _without_credentials(v)
             for k, v in self.config.items()
@@ -326,9 +324,7 @@ def check_privacy_boundary(
                 pname,
             )
 
-    return [
-        BoundaryViolation(v.kind, v.dataset, v.message, tuple(names), v.path) for v, names in found.values()
-    ]
+    return [BoundaryViolation(v.kind, v.dataset, v.message, tuple(names), v.path) for v, names in found.values()]
 
 
 def assert_privacy_boundary(

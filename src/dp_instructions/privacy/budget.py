@@ -22,8 +22,7 @@ __all__ = ["Budget", "check_delta", "default_delta"]
 def _check_size(dataset_size: int) -> int:
     if isinstance(dataset_size, bool) or not isinstance(dataset_size, numbers.Integral) or dataset_size < 1:
         raise InvalidBudgetError(
-            f"`dataset_size` (N, records in the private dataset) must be a positive int, "
-            f"got {dataset_size!r}"
+            f"`dataset_size` (N, records in the private dataset) must be a positive int, got {dataset_size!r}"
         )
     return int(dataset_size)
 

@@ -100,12 +100,12 @@ class NoiseSource:
             return {"source": "os.urandom (CSPRNG), Box-Muller", "private": True, "seed": None}
         return {"source": "numpy PCG64 with a fixed seed (NOT PRIVATE)", "private": False, "seed": self._seed}
 
-    def normal(
-        self, shape: int | tuple[int, ...], std: float, dtype: npt.DTypeLike = np.float64
-    ) -> np.ndarray:
+    def normal(self, shape: int | tuple[int, ...], std: float, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
         """Independent N(0, std^2) draws of the given shape."""
-        if isinstance(std, bool) or not isinstance(std, (int, float, np.floating)) or not (
-            math.isfinite(std) and std >= 0
+        if (
+            isinstance(std, bool)
+            or not isinstance(std, (int, float, np.floating))
+            or not (math.isfinite(std) and std >= 0)
         ):
             raise InvalidInputError(f"`std` must be a finite number >= 0, got {std!r}")
         shape_t = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)

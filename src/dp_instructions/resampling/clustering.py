@@ -97,9 +97,7 @@ class Clustering:
         return int(self.space["dim"])
 
 
-def clustering_digest(
-    space: dict[str, Any], projection: Projection | None, centroids: npt.NDArray[np.float32]
-) -> str:
+def clustering_digest(space: dict[str, Any], projection: Projection | None, centroids: npt.NDArray[np.float32]) -> str:
     h = hashlib.sha256(b"dp-instructions/clustering/v1\n")
     h.update(json.dumps(space, sort_keys=True, separators=(",", ":")).encode())
     h.update(f"\n{centroids.shape}\n".encode())
@@ -123,9 +121,7 @@ def fit_pca(train: npt.NDArray[np.float32], pca: float | int) -> Projection:
     eigenvalues = np.clip(faiss.vector_to_array(matrix.eigenvalues).astype(np.float64), 0.0, None)
     total = eigenvalues.sum()
     if not total > 0:
-        raise InvalidInputError(
-            f"parameter `{_P}.pca`: the synthetic embeddings have no variance (all identical?)"
-        )
+        raise InvalidInputError(f"parameter `{_P}.pca`: the synthetic embeddings have no variance (all identical?)")
     share = np.cumsum(eigenvalues) / total
     keep = pca if isinstance(pca, int) else int(np.searchsorted(share, pca - 1e-12) + 1)
     keep = min(keep, d)
@@ -183,8 +179,9 @@ def fit_clustering(
     projection = fit_pca(train, config.pca) if config.pca is not None else None
     if projection is not None:
         train = projection.apply(train)
-        log.info("PCA: %d -> %d dimensions (%.1f%% of the variance)", d, projection.dim,
-                 100 * projection.explained_variance)
+        log.info(
+            "PCA: %d -> %d dimensions (%.1f%% of the variance)", d, projection.dim, 100 * projection.explained_variance
+        )
     gpu = _use_gpu(config)
     kmeans = faiss.Kmeans(
         train.shape[1],
@@ -222,7 +219,18 @@ def fit_clustering(
     log.info(
         "k-means: K=%d on %d of %d synthetic embeddings (%d-d, %d iterations x %d, %s) in %.1fs; "
         "labelled all in %.1fs; cluster sizes min %d / median %d / max %d, %d empty",
-        k, train.shape[0], m, train.shape[1], config.iterations, config.redo, "GPU" if gpu else "CPU",
-        trained, labelled, sizes.min(), int(np.median(sizes)), sizes.max(), int((sizes == 0).sum()),
+        k,
+        train.shape[0],
+        m,
+        train.shape[1],
+        config.iterations,
+        config.redo,
+        "GPU" if gpu else "CPU",
+        trained,
+        labelled,
+        sizes.min(),
+        int(np.median(sizes)),
+        sizes.max(),
+        int((sizes == 0).sum()),
     )
     return clustering

@@ -141,10 +141,17 @@ def _load_encoder(config: EmbeddingConfig) -> LoadedEncoder:
         if config.max_seq_length is not None:
             model.max_seq_length = config.max_seq_length
         max_tokens = model.max_seq_length
-    log.info("loaded embedding model %s (%s) from %s on %s (max %s tokens)", config.model, config.mode, source,
-             device, max_tokens or "all")
-    return LoadedEncoder(model=model, name=config.model, source=source, device=device,
-                         max_seq_length=max_tokens, mode=config.mode)
+    log.info(
+        "loaded embedding model %s (%s) from %s on %s (max %s tokens)",
+        config.model,
+        config.mode,
+        source,
+        device,
+        max_tokens or "all",
+    )
+    return LoadedEncoder(
+        model=model, name=config.model, source=source, device=device, max_seq_length=max_tokens, mode=config.mode
+    )
 
 
 def _static_encoder(model: Any, config: EmbeddingConfig, device: str) -> Any:
@@ -213,7 +220,12 @@ def embed_texts(
         )
     log.info(
         "embedded %s: %d texts (%d distinct) in %.1fs, %.0f texts/s on %s, d=%d",
-        dataset, len(texts), len(distinct), elapsed, len(distinct) / max(elapsed, 1e-9), encoder.device,
+        dataset,
+        len(texts),
+        len(distinct),
+        elapsed,
+        len(distinct) / max(elapsed, 1e-9),
+        encoder.device,
         vectors.shape[1],
     )
     out = vectors.astype(np.float32, copy=False)

@@ -159,8 +159,22 @@ class NoisyHistogram:
             raise InvalidInputError(f"{source}: a released histogram must be a JSON object")
         if data.get("schema") != SCHEMA:
             raise InvalidInputError(f"{source}: `schema` is {data.get('schema')!r}, expected {SCHEMA!r}")
-        missing = [k for k in ("release_key", "K", "sigma", "N", "noisy_counts", "fingerprint",
-                               "clustering_digest", "noise", "release_id", "released_at") if k not in data]
+        missing = [
+            k
+            for k in (
+                "release_key",
+                "K",
+                "sigma",
+                "N",
+                "noisy_counts",
+                "fingerprint",
+                "clustering_digest",
+                "noise",
+                "release_id",
+                "released_at",
+            )
+            if k not in data
+        ]
         if missing:
             raise InvalidInputError(f"{source}: missing field(s) {missing}")
         k, n, sigma, counts = data["K"], data["N"], data["sigma"], data["noisy_counts"]
@@ -170,8 +184,11 @@ class NoisyHistogram:
             raise InvalidInputError(f"{source}: `N` must be a positive int, got {n!r}")
         if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not (math.isfinite(sigma) and sigma > 0):
             raise InvalidInputError(f"{source}: `sigma` must be a finite number > 0, got {sigma!r}")
-        if (not isinstance(counts, list) or len(counts) != k
-                or any(isinstance(c, bool) or not isinstance(c, int) for c in counts)):
+        if (
+            not isinstance(counts, list)
+            or len(counts) != k
+            or any(isinstance(c, bool) or not isinstance(c, int) for c in counts)
+        ):
             raise InvalidInputError(f"{source}: `noisy_counts` must be a list of K = {k} integers")
         return cls(
             release_key=str(data["release_key"]),
@@ -321,8 +338,7 @@ def check_private_instructions(instructions: pl.DataFrame, dataset: str = PRIVAT
     duplicated = instructions.height - instructions["id"].n_unique()
     if duplicated:
         raise InvalidInputError(
-            f"{dataset}: column `id` has {duplicated} duplicated value(s); each instruction must cast "
-            "exactly one vote"
+            f"{dataset}: column `id` has {duplicated} duplicated value(s); each instruction must cast exactly one vote"
         )
 
 
@@ -369,9 +385,7 @@ def count_votes(
             "each instruction must have exactly one embedding (one vote)"
         )
     if not np.isfinite(real_embeddings).all():
-        raise NonFiniteValueError(
-            f"embeddings of {dataset} hold NaN or infinite values; nothing was released"
-        )
+        raise NonFiniteValueError(f"embeddings of {dataset} hold NaN or infinite values; nothing was released")
     x = np.ascontiguousarray(clustering.project(np.ascontiguousarray(real_embeddings, dtype=np.float32)))
     votes = native.vote_counts(x, clustering.centroids, num_threads=num_threads)
     if votes.shape != (clustering.num_clusters,) or int(votes.sum()) != dataset_size or (votes < 0).any():
@@ -393,8 +407,11 @@ def _check_reuse_is_recorded(ledger: PrivacyLedger, request: HistogramRequest) -
     assert histogram is not None
     for record in ledger.records():
         if record.release_id == histogram.release_id:
-            if (record.stage == request.stage and record.fingerprint == histogram.fingerprint
-                    and record.parameters.get("release_key") == histogram.release_key):
+            if (
+                record.stage == request.stage
+                and record.fingerprint == histogram.fingerprint
+                and record.parameters.get("release_key") == histogram.release_key
+            ):
                 return
             break
     raise PrivacyError(
@@ -428,13 +445,16 @@ def release_vote_histogram(
         log.info(
             "reusing the noisy histogram released %s (release %s, from %s) for the same private data, clusters, "
             "sigma and N: post-processing, no privacy spent, no ledger record",
-            request.earlier.released_at, request.earlier.release_id, request.earlier_source or "the store",
+            request.earlier.released_at,
+            request.earlier.release_id,
+            request.earlier_source or "the store",
         )
         return HistogramRelease(request.earlier, None)
     if real_embeddings is None:
         raise InvalidInputError(f"no embeddings of {request.dataset}: they are needed for a new release")
-    votes = count_votes(real_embeddings, clustering, request.dataset_size, num_threads=num_threads,
-                        dataset=request.dataset)
+    votes = count_votes(
+        real_embeddings, clustering, request.dataset_size, num_threads=num_threads, dataset=request.dataset
+    )
     if noise is None:
         noise = NoiseSource.from_seed(request.noise_seed)
     parameters: dict[str, Any] = {
@@ -458,8 +478,14 @@ def release_vote_histogram(
     )
     noisy = np.rint(votes.astype(np.float64) + noise.normal(votes.shape[0], request.sigma)).astype(np.int64)
     del votes
-    log.info("released the noisy vote histogram of %s (K=%d, sigma=%g, N=%d), ledger release %s", request.dataset,
-             request.num_clusters, request.sigma, request.dataset_size, record.release_id)
+    log.info(
+        "released the noisy vote histogram of %s (K=%d, sigma=%g, N=%d), ledger release %s",
+        request.dataset,
+        request.num_clusters,
+        request.sigma,
+        request.dataset_size,
+        record.release_id,
+    )
     histogram = NoisyHistogram(
         release_key=request.release_key,
         num_clusters=request.num_clusters,

@@ -78,9 +78,7 @@ def _pca(value: int | float | None) -> int | float | None:
 class ClusteringConfig(Parameters):
     """faiss k-means of the synthetic embeddings."""
 
-    num_clusters: PositiveInt = Field(
-        50, description="K; keep N/K well above sigma (paper: 180,000 / 1,000 vs 10)."
-    )
+    num_clusters: PositiveInt = Field(50, description="K; keep N/K well above sigma (paper: 180,000 / 1,000 vs 10).")
     iterations: PositiveInt = Field(20, description="faiss `niter` (the paper's code: 500).")
     redo: PositiveInt = Field(
         1, description="faiss `nredo`: k-means runs from different seeds, the lowest objective wins."
@@ -161,8 +159,8 @@ class ResamplingParameters(Parameters):
     )
     shortage: Annotated[ShortageMode, Field(strict=False)] = Field(
         ShortageMode.REDISTRIBUTE,
-        description="A cluster whose target exceeds its synthetic members: error (the paper: \"need more initial "
-        "samples\", listing the clusters), replace (every member once, the rest drawn with replacement) or "
+        description='A cluster whose target exceeds its synthetic members: error (the paper: "need more initial '
+        'samples", listing the clusters), replace (every member once, the rest drawn with replacement) or '
         "redistribute (the shortfall goes to clusters with room, by their noisy share). Switching modes reuses the "
         "released histogram: no privacy cost. The paper stops (conf/paper); the embedded demo generator is a tiny "
         "CPU model whose samples cover the real clusters unevenly, so the demo redistributes.",

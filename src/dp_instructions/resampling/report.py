@@ -51,8 +51,14 @@ def density_plot(
         (axes[1], after, "synthetic, resampled"),
     ):
         ax.plot(rank, real[order], color="black", lw=1.6, label="real (DP noisy histogram)")
-        ax.plot(rank, synthetic[order], color="tab:orange" if synthetic is before else "tab:blue",
-                lw=1.0, marker="." if real.size <= 200 else None, label=label)
+        ax.plot(
+            rank,
+            synthetic[order],
+            color="tab:orange" if synthetic is before else "tab:blue",
+            lw=1.0,
+            marker="." if real.size <= 200 else None,
+            label=label,
+        )
         ax.set_xlabel("cluster, sorted by real density")
         ax.set_title(f"{label}: TV distance {total_variation(real, synthetic):.3f}")
         ax.legend(loc="upper right", fontsize=8)
@@ -95,9 +101,7 @@ def build_report(
         "duplicates": int(resampled_sizes.sum()) - int(resampled_distinct),
         "shortage_mode": plan.mode.value,
         "initial_samples_needed": plan.initial_samples_needed,
-        "shortfalls": [
-            {"cluster": s.cluster, "target": s.needed, "available": s.available} for s in plan.shortfalls
-        ],
+        "shortfalls": [{"cluster": s.cluster, "target": s.needed, "available": s.available} for s in plan.shortfalls],
         "shortfall_total": int(sum(s.needed - s.available for s in plan.shortfalls)),
         "paper_rounding_total": paper_rounding_total(histogram.counts(), total, histogram.dataset_size),
         "histogram": {

@@ -60,11 +60,11 @@ def resample_frame(
         raise InvalidInputError(f"{labels.shape[0]} cluster labels for {synthetic.height} synthetic rows")
     indices = draw_indices(labels, plan, seed, num_threads=num_threads)
     taken = pl.Series("row", indices)
-    out = synthetic.select("id", "text")[taken].with_columns(
-        pl.Series("cluster", labels[indices], dtype=pl.Int64)
-    )
+    out = synthetic.select("id", "text")[taken].with_columns(pl.Series("cluster", labels[indices], dtype=pl.Int64))
     log.info(
         "resampled %d synthetic instructions (%d distinct) from a pool of %d",
-        out.height, np.unique(indices).size, synthetic.height,
+        out.height,
+        np.unique(indices).size,
+        synthetic.height,
     )
     return out

@@ -86,7 +86,9 @@ def largest_remainder(weights: Sequence[float] | npt.NDArray[np.floating], total
     return np.asarray(floors, dtype=np.int64)
 
 
-def targets_from_noisy_counts(noisy_counts: Sequence[float] | npt.NDArray[np.floating], total: int) -> npt.NDArray[np.int64]:
+def targets_from_noisy_counts(
+    noisy_counts: Sequence[float] | npt.NDArray[np.floating], total: int
+) -> npt.NDArray[np.int64]:
     """Per-cluster targets summing to ``total`` (T): clip, renormalise, largest remainder."""
     counts = np.asarray(noisy_counts, dtype=np.float64)
     if counts.ndim != 1 or counts.size == 0:
@@ -103,7 +105,9 @@ def targets_from_noisy_counts(noisy_counts: Sequence[float] | npt.NDArray[np.flo
     return largest_remainder(clipped, total)
 
 
-def paper_rounding_total(noisy_counts: Sequence[float] | npt.NDArray[np.floating], total: int, dataset_size: int) -> int:
+def paper_rounding_total(
+    noisy_counts: Sequence[float] | npt.NDArray[np.floating], total: int, dataset_size: int
+) -> int:
     """What the paper's code would draw in total: ``sum(int(T * max(c, 0) / N))``."""
     counts = np.clip(np.asarray(noisy_counts, dtype=np.float64), 0.0, None)
     return int(sum(int(total * c / dataset_size) for c in counts))
@@ -115,7 +119,9 @@ def find_shortfalls(targets: npt.NDArray[np.int64], available: npt.NDArray[np.in
     return [ClusterShortfall(int(j), int(targets[j]), int(available[j])) for j in short]
 
 
-def initial_samples_needed(targets: npt.NDArray[np.int64], available: npt.NDArray[np.int64], pool_size: int) -> int | None:
+def initial_samples_needed(
+    targets: npt.NDArray[np.int64], available: npt.NDArray[np.int64], pool_size: int
+) -> int | None:
     """How many initial synthetic samples would cover every target, assuming a larger
     pool keeps the current cluster proportions: ``max_j ceil(M * t_j / a_j)`` (at least
     M). ``None`` when a cluster with a positive target has no member at all (no pool
@@ -237,7 +243,9 @@ def plan_draws(
     return ResamplingTargets(targets, draws, zeros, available, shortfalls, mode, needed)
 
 
-def check_target_size(total: int, pool_size: int, mode: ShortageMode, parameter: str = f"{PARAMETER}.target_size") -> None:
+def check_target_size(
+    total: int, pool_size: int, mode: ShortageMode, parameter: str = f"{PARAMETER}.target_size"
+) -> None:
     """T must be drawable: at most the pool without replacement."""
     if total < 1:
         raise InvalidInputError(f"parameter `{parameter}` resolves to T = {total}; it must be >= 1")
@@ -247,4 +255,3 @@ def check_target_size(total: int, pool_size: int, mode: ShortageMode, parameter:
             f"instructions in synthetic_initial: impossible without replacement (`{PARAMETER}.shortage` = "
             f"{mode.value}); lower T, generate more samples, or use `shortage: replace`"
         )
-

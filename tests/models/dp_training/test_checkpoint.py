@@ -44,16 +44,35 @@ def test_resuming_from_a_planted_checkpoint_fails_before_training(tiny_model, ti
     path, marker = tmp_path / "ckpt.pt", tmp_path / "ran"
     _plant(path, marker)
     with pytest.raises(UnsafeCheckpointError, match="delete it"):
-        train_lora(tiny_model, tiny_tokenizer, corpus(40, 1), CFG, sampling_rate=0.25, steps=2,
-                   noise_multiplier=1.0, noise_source=NoiseSource.fixed(0), checkpoint_path=path,
-                   run_identity="run-a")
+        train_lora(
+            tiny_model,
+            tiny_tokenizer,
+            corpus(40, 1),
+            CFG,
+            sampling_rate=0.25,
+            steps=2,
+            noise_multiplier=1.0,
+            noise_source=NoiseSource.fixed(0),
+            checkpoint_path=path,
+            run_identity="run-a",
+        )
     assert not marker.exists(), "unpickling the checkpoint ran code"
 
 
 def test_a_real_checkpoint_is_plain_data_and_round_trips(tiny_model, tiny_tokenizer, tmp_path):
     path = tmp_path / "ckpt.pt"
-    train_lora(tiny_model, tiny_tokenizer, corpus(40, 2), CFG, sampling_rate=0.25, steps=2, noise_multiplier=1.0,
-               noise_source=NoiseSource.fixed(0), checkpoint_path=path, run_identity="run-a")
+    train_lora(
+        tiny_model,
+        tiny_tokenizer,
+        corpus(40, 2),
+        CFG,
+        sampling_rate=0.25,
+        steps=2,
+        noise_multiplier=1.0,
+        noise_source=NoiseSource.fixed(0),
+        checkpoint_path=path,
+        run_identity="run-a",
+    )
     state = checkpoint.read(path)  # weights_only=True
     assert state["step"] == 2 and state["identity"] == "run-a" and state["world_size"] == 1
     assert state["accountant"]["history"] == [[1.0, 0.25, 2]]

@@ -67,8 +67,12 @@ def _optimizer_check(rank: int) -> torch.Tensor:
     layer = torch.nn.Linear(3, 2, bias=False)
     module = GradSampleModule(layer, loss_reduction="mean")
     opt = DistributedSecureNoiseDPOptimizer(
-        torch.optim.SGD(layer.parameters(), lr=1.0), noise_multiplier=0.5, max_grad_norm=1.0,
-        expected_batch_size=4 / WORLD, loss_reduction="mean", noise_source=NoiseSource.fixed(3),
+        torch.optim.SGD(layer.parameters(), lr=1.0),
+        noise_multiplier=0.5,
+        max_grad_norm=1.0,
+        expected_batch_size=4 / WORLD,
+        loss_reduction="mean",
+        noise_source=NoiseSource.fixed(3),
     )
     if rank == 0:
         x = torch.tensor([[3.0, 0.0, 0.0], [0.0, 0.1, 0.0], [1.0, 1.0, 1.0]])
@@ -100,14 +104,25 @@ def _rank_main(rank: int, init_file: str, out_dir: str, tokenizer) -> None:
             noise = CountingNoise(noise_seed)
             model = build_small_gpt2(tokenizer, MODEL_CFG, seed=0)
             peft_model, result = train_lora_distributed(
-                model, tokenizer, TEXTS, CFG, sampling_rate=PLAN.sampling_rate, steps=PLAN.steps,
-                noise_multiplier=SIGMA, noise_source=noise,
-                checkpoint_path=Path(out_dir) / f"ckpt-{run}.pt", run_identity=f"test-{run}",
+                model,
+                tokenizer,
+                TEXTS,
+                CFG,
+                sampling_rate=PLAN.sampling_rate,
+                steps=PLAN.steps,
+                noise_multiplier=SIGMA,
+                noise_source=noise,
+                checkpoint_path=Path(out_dir) / f"ckpt-{run}.pt",
+                run_identity=f"test-{run}",
             )
         finally:
             poisson.poisson_batch = real
-        out[run] = {"lora": _lora(peft_model), "result": result.to_dict(), "draws": noise.draws,
-                    "numbers": noise.numbers}
+        out[run] = {
+            "lora": _lora(peft_model),
+            "result": result.to_dict(),
+            "draws": noise.draws,
+            "numbers": noise.numbers,
+        }
     torch.save(out, Path(out_dir) / f"rank{rank}.pt")
     dist.barrier()
     dist.destroy_process_group()
@@ -119,8 +134,13 @@ def ranks(tiny_tokenizer, tmp_path_factory):
     # As the launcher does: one fork server pays the imports once for every worker of
     # this session (spawned workers each take tens of seconds on a busy 2-core machine).
     multiprocessing.set_forkserver_preload(["dp_instructions.models.dp_training.multiprocess", __name__])
-    mp.start_processes(_rank_main, args=(str(out / "rendezvous"), str(out), tiny_tokenizer), nprocs=WORLD,
-                       join=True, start_method="forkserver")
+    mp.start_processes(
+        _rank_main,
+        args=(str(out / "rendezvous"), str(out), tiny_tokenizer),
+        nprocs=WORLD,
+        join=True,
+        start_method="forkserver",
+    )
     return [torch.load(out / f"rank{r}.pt", weights_only=False) for r in range(WORLD)], out
 
 
@@ -195,8 +215,16 @@ def test_launcher_returns_rank_0_model_and_result(ranks, tiny_tokenizer):
     outs, _ = ranks
     model = build_small_gpt2(tiny_tokenizer, MODEL_CFG, seed=0)
     peft_model, result = train_lora_multiprocess(
-        model, tiny_tokenizer, TEXTS, CFG, world_size=WORLD, sampling_rate=PLAN.sampling_rate, steps=PLAN.steps,
-        noise_multiplier=SIGMA, noise_source=NoiseSource.fixed(7), device="cpu",
+        model,
+        tiny_tokenizer,
+        TEXTS,
+        CFG,
+        world_size=WORLD,
+        sampling_rate=PLAN.sampling_rate,
+        steps=PLAN.steps,
+        noise_multiplier=SIGMA,
+        noise_source=NoiseSource.fixed(7),
+        device="cpu",
     )
     assert result.steps == PLAN.steps and result.extra["world_size"] == WORLD
     assert result.extra["accountant_history"] == [[SIGMA, PLAN.sampling_rate, PLAN.steps]]
@@ -210,21 +238,58 @@ def test_launcher_returns_rank_0_model_and_result(ranks, tiny_tokenizer):
 
 def test_launcher_rejects_a_bad_world_size(tiny_model, tiny_tokenizer):
     with pytest.raises(InvalidInputError, match="world_size"):
-        train_lora_multiprocess(tiny_model, tiny_tokenizer, TEXTS, CFG, world_size=0, sampling_rate=0.25, steps=1,
-                                noise_multiplier=1.0, noise_source=NoiseSource.fixed(0))
+        train_lora_multiprocess(
+            tiny_model,
+            tiny_tokenizer,
+            TEXTS,
+            CFG,
+            world_size=0,
+            sampling_rate=0.25,
+            steps=1,
+            noise_multiplier=1.0,
+            noise_source=NoiseSource.fixed(0),
+        )
     if torch.cuda.device_count() < 64:
         with pytest.raises(InvalidInputError, match="world_size"):
-            train_lora_multiprocess(tiny_model, tiny_tokenizer, TEXTS, CFG, world_size=64, sampling_rate=0.25,
-                                    steps=1, noise_multiplier=1.0, noise_source=NoiseSource.fixed(0), device="cuda")
+            train_lora_multiprocess(
+                tiny_model,
+                tiny_tokenizer,
+                TEXTS,
+                CFG,
+                world_size=64,
+                sampling_rate=0.25,
+                steps=1,
+                noise_multiplier=1.0,
+                noise_source=NoiseSource.fixed(0),
+                device="cuda",
+            )
 
 
 def test_outside_a_process_group_the_distributed_entry_refuses(tiny_model, tiny_tokenizer):
     with pytest.raises(Exception, match="process group"):
-        train_lora_distributed(tiny_model, tiny_tokenizer, TEXTS, CFG, sampling_rate=0.25, steps=1,
-                               noise_multiplier=1.0, noise_source=NoiseSource.fixed(0))
+        train_lora_distributed(
+            tiny_model,
+            tiny_tokenizer,
+            TEXTS,
+            CFG,
+            sampling_rate=0.25,
+            steps=1,
+            noise_multiplier=1.0,
+            noise_source=NoiseSource.fixed(0),
+        )
 
 
 def test_launcher_refuses_more_processes_than_instructions(tiny_model, tiny_tokenizer):
     with pytest.raises(InvalidInputError, match="world_size"):
-        train_lora_multiprocess(tiny_model, tiny_tokenizer, TEXTS[:1], CFG, world_size=WORLD, sampling_rate=0.5,
-                                steps=1, noise_multiplier=1.0, noise_source=NoiseSource.fixed(0), device="cpu")
+        train_lora_multiprocess(
+            tiny_model,
+            tiny_tokenizer,
+            TEXTS[:1],
+            CFG,
+            world_size=WORLD,
+            sampling_rate=0.5,
+            steps=1,
+            noise_multiplier=1.0,
+            noise_source=NoiseSource.fixed(0),
+            device="cpu",
+        )

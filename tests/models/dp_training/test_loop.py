@@ -17,7 +17,13 @@ CFG = DPFineTuneConfig(expected_batch_size=20, physical_batch_size=8, max_length
 
 def test_dp_training_runs_the_planned_steps_and_changes_lora(tiny_model, tiny_tokenizer):
     model, result = train_lora(
-        tiny_model, tiny_tokenizer, corpus(100, 1), CFG, sampling_rate=0.2, steps=6, noise_multiplier=1.0,
+        tiny_model,
+        tiny_tokenizer,
+        corpus(100, 1),
+        CFG,
+        sampling_rate=0.2,
+        steps=6,
+        noise_multiplier=1.0,
         noise_source=NoiseSource.fixed(0),
     )
     assert result.steps == 6 and result.noise_multiplier == 1.0
@@ -37,8 +43,16 @@ def test_empty_poisson_batch_still_takes_a_noisy_step(tiny_model, tiny_tokenizer
         return batch[:0] if calls["n"] == 2 else batch
 
     monkeypatch.setattr(poisson, "poisson_batch", sometimes_empty)
-    _, result = train_lora(tiny_model, tiny_tokenizer, corpus(50, 2), CFG, sampling_rate=0.3, steps=3,
-                           noise_multiplier=1.0, noise_source=NoiseSource.fixed(1))
+    _, result = train_lora(
+        tiny_model,
+        tiny_tokenizer,
+        corpus(50, 2),
+        CFG,
+        sampling_rate=0.3,
+        steps=3,
+        noise_multiplier=1.0,
+        noise_source=NoiseSource.fixed(1),
+    )
     assert result.steps == 3  # the accountant saw all three steps, including the empty one
 
 
@@ -55,8 +69,16 @@ def test_parameter_without_per_example_gradient_fails_fast(tiny_model, tiny_toke
     lora.add_lora, saved = add_lora_keeping_stray, lora.add_lora
     try:
         with pytest.raises(PerExampleGradientError, match="stray"):
-            train_lora(tiny_model, tiny_tokenizer, corpus(50, 3), CFG, sampling_rate=0.5, steps=2,
-                       noise_multiplier=1.0, noise_source=NoiseSource.fixed(0))
+            train_lora(
+                tiny_model,
+                tiny_tokenizer,
+                corpus(50, 3),
+                CFG,
+                sampling_rate=0.5,
+                steps=2,
+                noise_multiplier=1.0,
+                noise_source=NoiseSource.fixed(0),
+            )
     finally:
         lora.add_lora = saved
 
@@ -79,32 +101,78 @@ def test_resume_after_interruption_continues_without_recounting(tiny_tokenizer, 
     model = build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24), seed=0)
     monkeypatch.setattr(poisson, "poisson_batch", crash_at_step_5)
     with pytest.raises(KeyboardInterrupt):
-        train_lora(model, tiny_tokenizer, texts, cfg, sampling_rate=0.25, steps=6, noise_multiplier=1.0,
-                   noise_source=NoiseSource.fixed(0), checkpoint_path=ckpt, run_identity="run-a")
+        train_lora(
+            model,
+            tiny_tokenizer,
+            texts,
+            cfg,
+            sampling_rate=0.25,
+            steps=6,
+            noise_multiplier=1.0,
+            noise_source=NoiseSource.fixed(0),
+            checkpoint_path=ckpt,
+            run_identity="run-a",
+        )
     assert checkpoint.read(ckpt)["step"] == 4
     monkeypatch.setattr(poisson, "poisson_batch", real)
     model = build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24), seed=0)
-    _, result = train_lora(model, tiny_tokenizer, texts, cfg, sampling_rate=0.25, steps=6, noise_multiplier=1.0,
-                           noise_source=NoiseSource.fixed(0), checkpoint_path=ckpt, run_identity="run-a")
+    _, result = train_lora(
+        model,
+        tiny_tokenizer,
+        texts,
+        cfg,
+        sampling_rate=0.25,
+        steps=6,
+        noise_multiplier=1.0,
+        noise_source=NoiseSource.fixed(0),
+        checkpoint_path=ckpt,
+        run_identity="run-a",
+    )
     assert result.resumed_from_step == 4 and result.steps == 6
     # A checkpoint from another plan is ignored.
     model = build_small_gpt2(tiny_tokenizer, SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24), seed=0)
-    _, result = train_lora(model, tiny_tokenizer, texts, cfg, sampling_rate=0.25, steps=6, noise_multiplier=1.0,
-                           noise_source=NoiseSource.fixed(0), checkpoint_path=ckpt, run_identity="run-b")
+    _, result = train_lora(
+        model,
+        tiny_tokenizer,
+        texts,
+        cfg,
+        sampling_rate=0.25,
+        steps=6,
+        noise_multiplier=1.0,
+        noise_source=NoiseSource.fixed(0),
+        checkpoint_path=ckpt,
+        run_identity="run-b",
+    )
     assert result.resumed_from_step == 0
 
 
 def test_non_private_control_trains_without_noise(tiny_model, tiny_tokenizer):
     cfg = DPFineTuneConfig(expected_batch_size=20, physical_batch_size=8, max_length=24, dp=False)
-    _, result = train_lora(tiny_model, tiny_tokenizer, corpus(60, 5), cfg, sampling_rate=0.3, steps=3,
-                           noise_multiplier=0.0, noise_source=NoiseSource.fixed(0))
+    _, result = train_lora(
+        tiny_model,
+        tiny_tokenizer,
+        corpus(60, 5),
+        cfg,
+        sampling_rate=0.3,
+        steps=3,
+        noise_multiplier=0.0,
+        noise_source=NoiseSource.fixed(0),
+    )
     assert result.noise_multiplier == 0.0
 
 
 def test_empty_training_set_is_rejected(tiny_model, tiny_tokenizer):
     with pytest.raises(DPInstructionsError, match="instructions_train"):
-        train_lora(tiny_model, tiny_tokenizer, [], CFG, sampling_rate=0.2, steps=1, noise_multiplier=1.0,
-                   noise_source=NoiseSource.fixed(0))
+        train_lora(
+            tiny_model,
+            tiny_tokenizer,
+            [],
+            CFG,
+            sampling_rate=0.2,
+            steps=1,
+            noise_multiplier=1.0,
+            noise_source=NoiseSource.fixed(0),
+        )
 
 
 def test_private_noise_also_draws_the_batches_from_the_secure_source(tiny_model, tiny_tokenizer, monkeypatch):
@@ -122,6 +190,14 @@ def test_private_noise_also_draws_the_batches_from_the_secure_source(tiny_model,
 
     monkeypatch.setattr(poisson, "secure_poisson_batch", counting)
     monkeypatch.setattr(poisson, "poisson_batch", seeded_is_forbidden)
-    _, result = train_lora(tiny_model, tiny_tokenizer, corpus(40, 6), CFG, sampling_rate=0.3, steps=2,
-                           noise_multiplier=1.0, noise_source=NoiseSource.secure())
+    _, result = train_lora(
+        tiny_model,
+        tiny_tokenizer,
+        corpus(40, 6),
+        CFG,
+        sampling_rate=0.3,
+        steps=2,
+        noise_multiplier=1.0,
+        noise_source=NoiseSource.secure(),
+    )
     assert used["secure"] == 2 and result.extra["sampler"].startswith("os.urandom")

@@ -19,8 +19,10 @@ LONG = "could you explain step by step how binary search works on a sorted array
 
 
 def raw_conversations() -> pl.DataFrame:
-    rows = [row(f"ok{i}", f"Prompt number {i}: tell me a fact about the animal {a}.") for i, a in
-            enumerate(["cat", "dog", "owl", "fox", "eel", "yak", "ant", "bee", "cow", "elk"] * 4)]
+    rows = [
+        row(f"ok{i}", f"Prompt number {i}: tell me a fact about the animal {a}.")
+        for i, a in enumerate(["cat", "dog", "owl", "fox", "eel", "yak", "ant", "bee", "cow", "elk"] * 4)
+    ]
     rows += [
         row("es", "¿Cómo estás hoy?", language="Spanish"),
         row("flag", "some rude words", flagged=True),

@@ -26,8 +26,14 @@ def test_session_run_writes_versioned_splits_and_reports(tmp_path):
     assert train.height + val.height + test.height + dropped.height == TINY["demo_conversations"]
     assert report["input_conversations"] == TINY["demo_conversations"]
     funnel = {s["step"]: s["dropped"] for s in report["funnel"]}
-    for step in ("keep_language", "drop_flagged_and_redacted", "exact_dedup", "ngram_dedup",
-                 "decontamination", "template_floods"):
+    for step in (
+        "keep_language",
+        "drop_flagged_and_redacted",
+        "exact_dedup",
+        "ngram_dedup",
+        "decontamination",
+        "template_floods",
+    ):
         assert funnel[step] > 0, f"the demo corpus exercises {step}"
     assert latest_version(data / "08_reporting/cleansing_funnel.png").stat().st_size > 1000
     pii = json.loads(latest_version(data / "08_reporting/pii_report.json").read_text())
@@ -37,7 +43,10 @@ def test_session_run_writes_versioned_splits_and_reports(tmp_path):
 
 @pytest.mark.parametrize(
     ("local", "key"),
-    [("data_cleansing:\n  ngram_sise: 8\n", "ngram_sise"), ("data_cleansing:\n  split: {train: 0.9, val: 0.2}\n", "split")],
+    [
+        ("data_cleansing:\n  ngram_sise: 8\n", "ngram_sise"),
+        ("data_cleansing:\n  split: {train: 0.9, val: 0.2}\n", "split"),
+    ],
 )
 def test_a_misspelt_or_out_of_range_parameter_stops_the_run_before_any_node(tmp_path, local, key):
     project = project_copy(tmp_path)

@@ -21,7 +21,8 @@ def test_a_base_model_that_cannot_be_loaded_names_the_parameter(base_model, monk
 
 def test_the_sampling_node_is_seeded_by_the_run_and_leaves_the_global_rng_alone(tiny_model, tiny_tokenizer):
     params = DPGenerationParameters.model_validate(
-        {"device": "cpu", "sampling": {"num_samples": 6, "batch_size": 3, "max_new_tokens": 8}})
+        {"device": "cpu", "sampling": {"num_samples": 6, "batch_size": 3, "max_new_tokens": 8}}
+    )
     artifact = GeneratorArtifact(model=tiny_model, tokenizer=tiny_tokenizer, metadata={})
     torch.manual_seed(0)
     before = torch.get_rng_state()

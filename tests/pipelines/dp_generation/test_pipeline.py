@@ -9,8 +9,8 @@ import polars as pl
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from dp_instructions.demo.corpus import generate_public_instructions
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
+from dp_instructions.demo.corpus import generate_public_instructions
 from dp_instructions.models.canaries import CANARY_SCHEMA
 from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.pipelines.dp_generation import create_pipeline
@@ -22,27 +22,45 @@ from tests.models.conftest import corpus
 TINY = {
     "base_model": None,
     "device": "cpu",
-    "public_pretraining": {"vocab_size": 400, "n_embd": 32, "n_layer": 1, "n_head": 2, "max_length": 32,
-                           "epochs": 1, "batch_size": 32, "learning_rate": 0.003},
-    "training": {"epochs": 1, "expected_batch_size": 64, "physical_batch_size": 64, "max_length": 32,
-                 "learning_rate": 0.004, "checkpoint_every": 5},
+    "public_pretraining": {
+        "vocab_size": 400,
+        "n_embd": 32,
+        "n_layer": 1,
+        "n_head": 2,
+        "max_length": 32,
+        "epochs": 1,
+        "batch_size": 32,
+        "learning_rate": 0.003,
+    },
+    "training": {
+        "epochs": 1,
+        "expected_batch_size": 64,
+        "physical_batch_size": 64,
+        "max_length": 32,
+        "learning_rate": 0.004,
+        "checkpoint_every": 5,
+    },
     "sampling": {"num_samples": 40, "batch_size": 20, "max_new_tokens": 12},
     "canaries": {"enabled": True, "repetitions": [1, 10], "per_repetition": 1, "kinds": ["phone"], "seed": 3},
 }
-PRIVACY = PrivacyParameters.model_validate({"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None})
+PRIVACY = PrivacyParameters.model_validate(
+    {"epsilon": 8.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None}
+)
 
 
 def test_sliced_run_releases_a_generator_and_samples(tmp_path):
     train = pl.DataFrame({"id": [f"r{i}" for i in range(300)], "text": corpus(300, seed=9)})
     params = {**TINY, "training": {**TINY["training"], "checkpoint_dir": str(tmp_path / "ckpt")}}
-    catalog = DataCatalog({
-        "public_instructions": MemoryDataset(generate_public_instructions(120, seed=0), copy_mode="assign"),
-        "instructions_train": MemoryDataset(train, copy_mode="assign"),
-        "privacy_ledger": PrivacyLedgerDataset(str(tmp_path / "ledger.jsonl")),
-        "params:dp_generation": MemoryDataset(DPGenerationParameters.model_validate(params)),
-        "params:privacy": MemoryDataset(PRIVACY),
-        "params:seed": MemoryDataset(1),
-    })
+    catalog = DataCatalog(
+        {
+            "public_instructions": MemoryDataset(generate_public_instructions(120, seed=0), copy_mode="assign"),
+            "instructions_train": MemoryDataset(train, copy_mode="assign"),
+            "privacy_ledger": PrivacyLedgerDataset(str(tmp_path / "ledger.jsonl")),
+            "params:dp_generation": MemoryDataset(DPGenerationParameters.model_validate(params)),
+            "params:privacy": MemoryDataset(PRIVACY),
+            "params:seed": MemoryDataset(1),
+        }
+    )
     outputs = SequentialRunner().run(create_pipeline(), catalog)
     synthetic = outputs["synthetic_initial"].load()
     report = outputs["sampling_report"].load()

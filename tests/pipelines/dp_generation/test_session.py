@@ -11,11 +11,14 @@ from tests.kedro_session import project_copy, run_pipeline
 
 
 @pytest.mark.parametrize("pipeline", ["dp_generation", "memorisation_control"])
-@pytest.mark.parametrize("bad, key", [
-    ({"sampling": {"num_sampels": 100}}, "sampling.num_sampels"),
-    ({"training": {"epochs": -1}}, "training.epochs"),
-    ({"public_pretraining": {"n_head": 5}}, "public_pretraining.n_embd"),
-])
+@pytest.mark.parametrize(
+    "bad, key",
+    [
+        ({"sampling": {"num_sampels": 100}}, "sampling.num_sampels"),
+        ({"training": {"epochs": -1}}, "training.epochs"),
+        ({"public_pretraining": {"n_head": 5}}, "public_pretraining.n_embd"),
+    ],
+)
 def test_a_bad_parameter_stops_the_run_before_any_node(tmp_path, pipeline, bad, key):
     project = project_copy(tmp_path)
     with pytest.raises(ParameterValidationError) as caught:

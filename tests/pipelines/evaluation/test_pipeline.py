@@ -18,9 +18,9 @@ from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.pipelines.evaluation import create_pipeline
 from dp_instructions.privacy import PrivacyLedger, check_privacy_boundary
 from dp_instructions.privacy.boundary import DP_MECHANISM_TAG
+from dp_instructions.privacy.parameters import PrivacyParameters
 from dp_instructions.resampling.histogram import ReleasedHistograms
 from dp_instructions.resampling.parameters import ResamplingParameters
-from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.evaluation import fakes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,19 +28,29 @@ TINY = {
     "embedding": {"batch_size": 64},
     "mauve": {"max_samples": 40, "pool_size": 60, "seeds": [0, 1], "kmeans": {"num_redo": 1, "max_iter": 50}},
     "sweep": {"ks": [3, 5], "noise_multipliers": [8.0]},
-    "canary_audit": {"num_alternatives": 40, "num_unprompted_samples": 8, "greedy_max_new_tokens": 20,
-                     "batch_size": 64, "sampling": {"batch_size": 16, "max_new_tokens": 39}, "device": "cpu"},
+    "canary_audit": {
+        "num_alternatives": 40,
+        "num_unprompted_samples": 8,
+        "greedy_max_new_tokens": 20,
+        "batch_size": 64,
+        "sampling": {"batch_size": 16, "max_new_tokens": 39},
+        "device": "cpu",
+    },
 }
-PRIVACY = PrivacyParameters.model_validate({"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None})
+PRIVACY = PrivacyParameters.model_validate(
+    {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 10.0, "noise_seed": None}
+)
 
 
 def upstream() -> dict[str, pl.DataFrame]:
     """The upstream datasets in their contract schemas."""
     initial = fakes.frame(fakes.texts(200, 20, fakes.SYNTHETIC_MIX), "syn").with_columns(
-        pl.int_range(0, 200).alias("sample_index"), pl.lit("dp_generator").alias("generator"))
+        pl.int_range(0, 200).alias("sample_index"), pl.lit("dp_generator").alias("generator")
+    )
     resampled = fakes.frame(fakes.texts(100, 21, fakes.REAL_MIX), "res").with_columns(pl.lit(0).alias("cluster"))
     public = fakes.frame(fakes.texts(200, 22, {"cooking": 0.7, "travel": 0.3}), "pub").with_columns(
-        pl.lit("qa").alias("task"))
+        pl.lit("qa").alias("task")
+    )
     return {
         "instructions_test": fakes.frame(fakes.texts(150, 10, fakes.REAL_MIX), "test"),
         "instructions_train": fakes.frame(fakes.texts(200, 11, fakes.REAL_MIX), "train"),
@@ -54,18 +64,29 @@ def upstream() -> dict[str, pl.DataFrame]:
 
 def catalog(tmp_path: Path, control, params=TINY) -> DataCatalog:
     data = {name: MemoryDataset(frame) for name, frame in upstream().items()}
-    data.update({
-        "resampling_report": MemoryDataset({"K": 50, "sigma": 10.0, "N": 200, "T": 100,
-                                            "total_variation_to_noisy_real": {"initial": 0.41, "resampled": 0.05}}),
-        "dp_generator": MemoryDataset(fakes.unexposed_generator(), copy_mode="assign"),
-        "nonprivate_control_generator_if_built": MemoryDataset(control, copy_mode="assign"),
-        "privacy_ledger": MemoryDataset(PrivacyLedger(tmp_path / "ledger.jsonl", run_id="test-run"), copy_mode="assign"),
-        "released_sweep_histograms": MemoryDataset(ReleasedHistograms(), copy_mode="assign"),
-        "params:evaluation": MemoryDataset(EvaluationParameters.model_validate(params)),
-        "params:resampling": MemoryDataset(ResamplingParameters()),
-        "params:privacy": MemoryDataset(PRIVACY),
-        "params:seed": MemoryDataset(0),
-    })
+    data.update(
+        {
+            "resampling_report": MemoryDataset(
+                {
+                    "K": 50,
+                    "sigma": 10.0,
+                    "N": 200,
+                    "T": 100,
+                    "total_variation_to_noisy_real": {"initial": 0.41, "resampled": 0.05},
+                }
+            ),
+            "dp_generator": MemoryDataset(fakes.unexposed_generator(), copy_mode="assign"),
+            "nonprivate_control_generator_if_built": MemoryDataset(control, copy_mode="assign"),
+            "privacy_ledger": MemoryDataset(
+                PrivacyLedger(tmp_path / "ledger.jsonl", run_id="test-run"), copy_mode="assign"
+            ),
+            "released_sweep_histograms": MemoryDataset(ReleasedHistograms(), copy_mode="assign"),
+            "params:evaluation": MemoryDataset(EvaluationParameters.model_validate(params)),
+            "params:resampling": MemoryDataset(ResamplingParameters()),
+            "params:privacy": MemoryDataset(PRIVACY),
+            "params:seed": MemoryDataset(0),
+        }
+    )
     return DataCatalog(data)
 
 
@@ -90,17 +111,28 @@ def run(pipeline, data: DataCatalog) -> dict:
 def test_pipeline_produces_every_output_with_its_structure(tmp_path):
     out = run(create_pipeline(), catalog(tmp_path, fakes.memorising_generator()))
 
-    assert set(out) == {"mauve_scores", "mauve_scores_table", "mauve_scores_plot", "resampling_sweep_histograms",
-                        "resampling_sweep", "resampling_sweep_mauve_plot", "resampling_sweep_samples_plot",
-                        "canary_audit", "privacy_report", "evaluation_report"}
+    assert set(out) == {
+        "mauve_scores",
+        "mauve_scores_table",
+        "mauve_scores_plot",
+        "resampling_sweep_histograms",
+        "resampling_sweep",
+        "resampling_sweep_mauve_plot",
+        "resampling_sweep_samples_plot",
+        "canary_audit",
+        "privacy_report",
+        "evaluation_report",
+    }
     mauve = out["mauve_scores"]
     assert mauve["sample_size"] == 40 and mauve["datasets"]["synthetic_initial"]["pool"] == 60
     assert mauve["datasets"]["synthetic_initial"]["rows"] == 200
     assert len(mauve["scores"]) == 8 and all(len(s["per_seed"]) == 2 for s in mauve["scores"])
     assert mauve["settings"]["embedding"]["num_buckets"] == 4  # 500 capped at n / 10
     assert out["mauve_scores_table"].count("\n| ") == 5
-    assert all(isinstance(out[f], Figure) for f in ("mauve_scores_plot", "resampling_sweep_mauve_plot",
-                                                      "resampling_sweep_samples_plot"))
+    assert all(
+        isinstance(out[f], Figure)
+        for f in ("mauve_scores_plot", "resampling_sweep_mauve_plot", "resampling_sweep_samples_plot")
+    )
 
     histograms = out["resampling_sweep_histograms"]
     assert histograms["voters"] == "instructions_val" and histograms["voters_size"] == 80
@@ -115,7 +147,8 @@ def test_pipeline_produces_every_output_with_its_structure(tmp_path):
     audit = out["canary_audit"]
     assert audit["status"] == "ok" and audit["control"].startswith("included")
     assert {(r["model"], r["repetitions"]) for r in audit["rows"]} == {
-        (m, r) for m in ("dp_generator", "nonprivate_control") for r in (1, 30)}
+        (m, r) for m in ("dp_generator", "nonprivate_control") for r in (1, 30)
+    }
     control = next(r for r in audit["rows"] if r["model"] == "nonprivate_control" and r["repetitions"] == 30)
     assert control["rank"] == 1 and control["leaked_greedy"]
 
@@ -147,8 +180,9 @@ def test_sweep_disabled_releases_nothing(tmp_path):
     params = copy.deepcopy(TINY)
     params["sweep"]["enabled"] = False
     data = catalog(tmp_path, None, params)
-    pipeline = create_pipeline().only_nodes("cluster_synthetic_for_sweep", "release_sweep_histograms",
-                                            "build_privacy_report")
+    pipeline = create_pipeline().only_nodes(
+        "cluster_synthetic_for_sweep", "release_sweep_histograms", "build_privacy_report"
+    )
     out = run(pipeline, data)
     assert out["resampling_sweep_histograms"] == {"status": "disabled", "voters": "instructions_val", "points": []}
     assert out["privacy_report"]["records"] == 0

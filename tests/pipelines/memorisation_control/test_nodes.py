@@ -15,19 +15,28 @@ from tests.models.conftest import corpus
 def test_the_pipeline_runs_the_node_of_its_own_package():
     [node] = create_pipeline().nodes
     assert node.func is nodes.train_nonprivate_control
-    assert node.inputs == ["public_base_model", "public_tokenizer", "instructions_train", "canaries",
-                           "params:dp_generation", "params:seed"]
+    assert node.inputs == [
+        "public_base_model",
+        "public_tokenizer",
+        "instructions_train",
+        "canaries",
+        "params:dp_generation",
+        "params:seed",
+    ]
 
 
 def test_the_control_trains_on_the_data_and_canaries_without_dp(tiny_model, tiny_tokenizer):
     train = pl.DataFrame({"id": [f"r{i}" for i in range(60)], "text": corpus(60, seed=2)})
     canaries = make_canaries(CanaryParameters(repetitions=(1, 3), kinds=("phone",)))
-    params = DPGenerationParameters.model_validate({
-        "device": "cpu",
-        "training": {"epochs": 1, "expected_batch_size": 16, "physical_batch_size": 16, "max_length": 24},
-    })
-    artifact, report = nodes.train_nonprivate_control(BaseModel(model=tiny_model), tiny_tokenizer, train, canaries,
-                                                      params, 5)
+    params = DPGenerationParameters.model_validate(
+        {
+            "device": "cpu",
+            "training": {"epochs": 1, "expected_batch_size": 16, "physical_batch_size": 16, "max_length": 24},
+        }
+    )
+    artifact, report = nodes.train_nonprivate_control(
+        BaseModel(model=tiny_model), tiny_tokenizer, train, canaries, params, 5
+    )
     assert report["training_examples"] == 60 + 1 + 3
     assert artifact.metadata["kind"] == "nonprivate_control" and artifact.metadata["private"] is False
     assert artifact.metadata["training"]["dp"] is False and artifact.metadata["training"]["seed"] == 5

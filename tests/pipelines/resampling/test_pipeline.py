@@ -26,13 +26,15 @@ from dp_instructions.exceptions import (
 from dp_instructions.pipelines.resampling import create_pipeline
 from dp_instructions.privacy import PrivacyLedger
 from dp_instructions.privacy.boundary import assert_privacy_boundary
+from dp_instructions.privacy.parameters import PrivacyParameters
 from dp_instructions.resampling import embeddings
 from dp_instructions.resampling.parameters import ResamplingParameters
-from dp_instructions.privacy.parameters import PrivacyParameters
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, fake_encoder, instructions, synthetic
 
 ROOT = Path(__file__).resolve().parents[3]
-PRIVACY = PrivacyParameters.model_validate({"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": None})
+PRIVACY = PrivacyParameters.model_validate(
+    {"epsilon": 6.0, "delta": None, "histogram_noise_multiplier": 2.0, "noise_seed": None}
+)
 
 
 def params(**changes) -> ResamplingParameters:
@@ -68,17 +70,19 @@ class Run:
 
     def __call__(self, syn: pl.DataFrame, real: pl.DataFrame, p: ResamplingParameters, privacy: dict = PRIVACY) -> dict:
         store = str(self.dir / "dp_histogram.json")
-        catalog = DataCatalog({
-            "synthetic_initial": MemoryDataset(syn),
-            "instructions_train": MemoryDataset(real),
-            "params:resampling": MemoryDataset(p),
-            "params:privacy": MemoryDataset(privacy),
-            "params:seed": MemoryDataset(7),
-            "privacy_ledger": PrivacyLedgerDataset(str(self.ledger.path)),
-            "released_histograms": ReleasedHistogramsDataset(store),
-            "dp_histogram": JSONDataset(filepath=store, version=Version(None, None)),
-            "synthetic_resampled": KeptMemoryDataset(),
-        })
+        catalog = DataCatalog(
+            {
+                "synthetic_initial": MemoryDataset(syn),
+                "instructions_train": MemoryDataset(real),
+                "params:resampling": MemoryDataset(p),
+                "params:privacy": MemoryDataset(privacy),
+                "params:seed": MemoryDataset(7),
+                "privacy_ledger": PrivacyLedgerDataset(str(self.ledger.path)),
+                "released_histograms": ReleasedHistogramsDataset(store),
+                "dp_histogram": JSONDataset(filepath=store, version=Version(None, None)),
+                "synthetic_resampled": KeptMemoryDataset(),
+            }
+        )
         outputs = SequentialRunner().run(create_pipeline(), catalog)
         loaded = {name: ds.load() for name, ds in outputs.items()}
         loaded["dp_histogram"] = catalog["dp_histogram"].load()
@@ -192,11 +196,15 @@ def test_the_pipeline_respects_the_privacy_boundary_with_the_project_catalog():
         assert conf[entry]["metadata"]["privacy"] == "dp_release"
     assert conf["released_histograms"]["filepath"] == conf["dp_histogram"]["filepath"]
     # Without the dp_mechanism tag, the private split would leak into the release.
-    stripped = Pipeline([
-        Node(n.func, n.inputs, n.outputs, name=n.name) if n.name == "release_noisy_histogram" else n
-        for n in pipeline.nodes
-    ])
-    with pytest.raises(PrivacyBoundaryError, match="private dataset .real_embeddings. reaches dp_release dataset .dp_histogram."):
+    stripped = Pipeline(
+        [
+            Node(n.func, n.inputs, n.outputs, name=n.name) if n.name == "release_noisy_histogram" else n
+            for n in pipeline.nodes
+        ]
+    )
+    with pytest.raises(
+        PrivacyBoundaryError, match="private dataset .real_embeddings. reaches dp_release dataset .dp_histogram."
+    ):
         assert_privacy_boundary({"resampling": stripped}, conf)
 
 

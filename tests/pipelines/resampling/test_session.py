@@ -60,8 +60,10 @@ def test_resampling_runs_alone_and_a_rerun_reuses_the_release(tmp_path):
 
 @pytest.mark.parametrize(
     ("local", "key"),
-    [("resampling:\n  clustering: {num_clustres: 3}\n", "clustering.num_clustres"),
-     ("resampling:\n  target_size: 1.5\n", "target_size")],
+    [
+        ("resampling:\n  clustering: {num_clustres: 3}\n", "clustering.num_clustres"),
+        ("resampling:\n  target_size: 1.5\n", "target_size"),
+    ],
 )
 def test_a_misspelt_or_out_of_range_parameter_stops_the_run_before_any_node(tmp_path, local, key):
     project = project_copy(tmp_path)

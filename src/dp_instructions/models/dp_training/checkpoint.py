@@ -76,13 +76,21 @@ def save(
     samplers = group.gather(None if sampler.generator is None else sampler.generator.get_state())
     if group.rank != 0:
         return
-    write(path, {
-        "identity": identity, "step": step, "world_size": group.world_size,
-        "lora": get_peft_model_state_dict(peft_model), "optimizer": optimizer.state_dict(),
-        "accountant": {"history": [[float(s), float(q), int(n)] for s, q, n in accountant.history],
-                       "mechanism": accountant.mechanism()},
-        "samplers": samplers,
-    })
+    write(
+        path,
+        {
+            "identity": identity,
+            "step": step,
+            "world_size": group.world_size,
+            "lora": get_peft_model_state_dict(peft_model),
+            "optimizer": optimizer.state_dict(),
+            "accountant": {
+                "history": [[float(s), float(q), int(n)] for s, q, n in accountant.history],
+                "mechanism": accountant.mechanism(),
+            },
+            "samplers": samplers,
+        },
+    )
 
 
 def restore(

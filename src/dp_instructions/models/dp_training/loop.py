@@ -130,8 +130,14 @@ def _lora_snapshot(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
 
 
-def _validate(texts: Sequence[str], sampling_rate: float, steps: int, noise_multiplier: float, config: DPFineTuneConfig,
-              world_size: int) -> None:
+def _validate(
+    texts: Sequence[str],
+    sampling_rate: float,
+    steps: int,
+    noise_multiplier: float,
+    config: DPFineTuneConfig,
+    world_size: int,
+) -> None:
     if not texts:
         raise InvalidInputError("dataset `instructions_train` is empty: nothing to fine-tune on")
     if not 0 < sampling_rate <= 1:
@@ -171,9 +177,20 @@ def train_lora(
     for anything else is ignored. Several processes: :func:`train_lora_distributed`.
     """
     device = device or next(model.parameters()).device
-    return _train(model, tokenizer, texts, config, sampling_rate=sampling_rate, steps=steps,
-                  noise_multiplier=noise_multiplier, noise_source=noise_source, checkpoint_path=checkpoint_path,
-                  run_identity=run_identity, device=device, group=Group(0, 1, device))
+    return _train(
+        model,
+        tokenizer,
+        texts,
+        config,
+        sampling_rate=sampling_rate,
+        steps=steps,
+        noise_multiplier=noise_multiplier,
+        noise_source=noise_source,
+        checkpoint_path=checkpoint_path,
+        run_identity=run_identity,
+        device=device,
+        group=Group(0, 1, device),
+    )
 
 
 def train_lora_distributed(
@@ -211,9 +228,20 @@ def train_lora_distributed(
     nccl = dist.get_backend() == "nccl"
     comm_device = torch.device("cuda", torch.cuda.current_device()) if nccl else torch.device("cpu")
     group = Group(dist.get_rank(), dist.get_world_size(), comm_device)
-    return _train(model, tokenizer, texts, config, sampling_rate=sampling_rate, steps=steps,
-                  noise_multiplier=noise_multiplier, noise_source=noise_source, checkpoint_path=checkpoint_path,
-                  run_identity=run_identity, device=device, group=group)
+    return _train(
+        model,
+        tokenizer,
+        texts,
+        config,
+        sampling_rate=sampling_rate,
+        steps=steps,
+        noise_multiplier=noise_multiplier,
+        noise_source=noise_source,
+        checkpoint_path=checkpoint_path,
+        run_identity=run_identity,
+        device=device,
+        group=group,
+    )
 
 
 def _train(
@@ -237,11 +265,19 @@ def _train(
     # sources replay from a seed.
     secure_sampling = config.dp and noise_source.private
     if group.distributed:
-        check_same_plan(group, {
-            "texts": (len(texts), texts_digest(texts)), "sampling_rate": sampling_rate, "steps": int(steps),
-            "noise_multiplier": noise_multiplier, "config": asdict(config), "noise_private": noise_source.private,
-            "run_identity": run_identity, "checkpointing": checkpoint_path is not None,
-        })
+        check_same_plan(
+            group,
+            {
+                "texts": (len(texts), texts_digest(texts)),
+                "sampling_rate": sampling_rate,
+                "steps": int(steps),
+                "noise_multiplier": noise_multiplier,
+                "config": asdict(config),
+                "noise_private": noise_source.private,
+                "run_identity": run_identity,
+                "checkpointing": checkpoint_path is not None,
+            },
+        )
         if not group.agree(replica_fingerprint([p for _, p in sorted(model.named_parameters())], group.device)):
             raise InvalidInputError(
                 "the base model differs between ranks: every process of a distributed run must load the same weights"
@@ -260,16 +296,22 @@ def _train(
     accountant = PRVAccountant()
     if config.dp:
         module: torch.nn.Module = GradSampleModule(peft_model, loss_reduction="mean")
-        dp_kwargs = dict(noise_multiplier=noise_multiplier, max_grad_norm=config.max_grad_norm,
-                         loss_reduction="mean", noise_source=noise_source,
-                         # On a CPU the cores are busy computing: a noise thread would only compete.
-                         prefetch_noise=device.type == "cuda")
+        dp_kwargs = dict(
+            noise_multiplier=noise_multiplier,
+            max_grad_norm=config.max_grad_norm,
+            loss_reduction="mean",
+            noise_source=noise_source,
+            # On a CPU the cores are busy computing: a noise thread would only compete.
+            prefetch_noise=device.type == "cuda",
+        )
         if group.distributed:
             optimizer: torch.optim.Optimizer = DistributedSecureNoiseDPOptimizer(
-                base_optimizer, expected_batch_size=config.expected_batch_size / world, **dp_kwargs)
+                base_optimizer, expected_batch_size=config.expected_batch_size / world, **dp_kwargs
+            )
         else:
-            optimizer = SecureNoiseDPOptimizer(base_optimizer, expected_batch_size=config.expected_batch_size,
-                                               **dp_kwargs)
+            optimizer = SecureNoiseDPOptimizer(
+                base_optimizer, expected_batch_size=config.expected_batch_size, **dp_kwargs
+            )
         optimizer.attach_step_hook(accountant.get_optimizer_hook_fn(sample_rate=sampling_rate))
     else:
         module = peft_model
@@ -278,8 +320,15 @@ def _train(
     start_step = 0
     if checkpoint_path is not None:
         start_step = checkpoint.restore(
-            checkpoint_path, group=group, identity=run_identity, steps=steps, seed=config.seed,
-            peft_model=peft_model, optimizer=base_optimizer, accountant=accountant, sampler=sampler,
+            checkpoint_path,
+            group=group,
+            identity=run_identity,
+            steps=steps,
+            seed=config.seed,
+            peft_model=peft_model,
+            optimizer=base_optimizer,
+            accountant=accountant,
+            sampler=sampler,
         )
 
     initial = _lora_snapshot(peft_model)
@@ -301,8 +350,11 @@ def _train(
                 chunks = list(batch.split(config.physical_batch_size)) or [batch]  # empty batch: one empty chunk
                 if not config.dp:
                     # Plain Adam on the same batch: mean over the *global* batch that was drawn.
-                    global_count = len(batch) if not group.distributed else int(
-                        group.sum(torch.tensor([len(batch)], dtype=torch.float64, device=group.device)).item())
+                    global_count = (
+                        len(batch)
+                        if not group.distributed
+                        else int(group.sum(torch.tensor([len(batch)], dtype=torch.float64, device=group.device)).item())
+                    )
                 loss_sum = torch.zeros((), dtype=torch.float64, device=device)
                 step_tokens = 0
                 for i, chunk in enumerate(chunks):
@@ -331,9 +383,13 @@ def _train(
                         all_reduce_flat([p.grad for p in trainable])
                     optimizer.step()
                     optimizer.zero_grad(set_to_none=True)
-                stats = torch.stack([loss_sum.to(group.device),
-                                     torch.tensor(float(len(batch)), dtype=torch.float64, device=group.device),
-                                     torch.tensor(float(step_tokens), dtype=torch.float64, device=group.device)])
+                stats = torch.stack(
+                    [
+                        loss_sum.to(group.device),
+                        torch.tensor(float(len(batch)), dtype=torch.float64, device=group.device),
+                        torch.tensor(float(step_tokens), dtype=torch.float64, device=group.device),
+                    ]
+                )
                 step_loss, step_examples, step_tokens_all = group.sum(stats).tolist()
                 examples += int(step_examples)
                 tokens += int(step_tokens_all)
@@ -344,9 +400,16 @@ def _train(
                 step_times.append(time.perf_counter() - t0)
                 step_cpu.append(time.process_time() - c0)
                 if checkpoint_path is not None and ((step + 1) % config.checkpoint_every == 0 or step + 1 == steps):
-                    checkpoint.save(checkpoint_path, group=group, identity=run_identity, step=step + 1,
-                                    peft_model=peft_model, optimizer=base_optimizer, accountant=accountant,
-                                    sampler=sampler)
+                    checkpoint.save(
+                        checkpoint_path,
+                        group=group,
+                        identity=run_identity,
+                        step=step + 1,
+                        peft_model=peft_model,
+                        optimizer=base_optimizer,
+                        accountant=accountant,
+                        sampler=sampler,
+                    )
                 if rank == 0:
                     postfix["loss"] = f"{last_loss:.3f}"
                     now = time.perf_counter()
@@ -372,8 +435,9 @@ def _train(
             "the LoRA replicas diverged across ranks although every rank applied the same all-reduced update; "
             "the result is not a single model (check that all ranks run the same torch/opacus versions)"
         )
-    changed = any(not torch.equal(initial[name], p.detach())
-                  for name, p in peft_model.named_parameters() if p.requires_grad)
+    changed = any(
+        not torch.equal(initial[name], p.detach()) for name, p in peft_model.named_parameters() if p.requires_grad
+    )
     if steps > start_step and not changed:
         raise DPInstructionsError("LoRA weights did not change during fine-tuning: the adapters are not being trained")
     if isinstance(module, GradSampleModule):

@@ -94,8 +94,15 @@ def _worker(
             tokenizer = AutoTokenizer.from_pretrained(str(work / "tokenizer"))
             model = AutoModelForCausalLM.from_pretrained(str(work / "model"), dtype=model_dtype).to(device)
             peft_model, result = train_lora_distributed(
-                model, tokenizer, texts, config, noise_source=noise_source, checkpoint_path=checkpoint_path,
-                run_identity=run_identity, device=device, **plan,
+                model,
+                tokenizer,
+                texts,
+                config,
+                noise_source=noise_source,
+                checkpoint_path=checkpoint_path,
+                run_identity=run_identity,
+                device=device,
+                **plan,
             )
             if rank == 0:
                 lora = {k: v.detach().cpu() for k, v in get_peft_model_state_dict(peft_model).items()}
@@ -149,10 +156,19 @@ def train_lora_multiprocess(
     model_device = next(model.parameters()).device
     device_type = torch.device(device).type if device is not None else model_device.type
     if world_size == 1:
-        return train_lora(model, tokenizer, texts, config, sampling_rate=sampling_rate, steps=steps,
-                          noise_multiplier=noise_multiplier, noise_source=noise_source,
-                          checkpoint_path=checkpoint_path, run_identity=run_identity,
-                          device=torch.device(device) if device is not None else None)
+        return train_lora(
+            model,
+            tokenizer,
+            texts,
+            config,
+            sampling_rate=sampling_rate,
+            steps=steps,
+            noise_multiplier=noise_multiplier,
+            noise_source=noise_source,
+            checkpoint_path=checkpoint_path,
+            run_identity=run_identity,
+            device=torch.device(device) if device is not None else None,
+        )
     if device_type not in ("cpu", "cuda"):
         raise InvalidInputError(f"multi-process training runs on `cpu` or `cuda` devices, got {device_type!r}")
     if device_type == "cuda" and torch.cuda.device_count() < world_size:
@@ -190,8 +206,19 @@ def train_lora_multiprocess(
         try:
             mp.start_processes(
                 _worker,
-                args=(world_size, backend, device_type, workdir, list(texts), config, plan, noise_source,
-                      checkpoint_path, run_identity, model.dtype),
+                args=(
+                    world_size,
+                    backend,
+                    device_type,
+                    workdir,
+                    list(texts),
+                    config,
+                    plan,
+                    noise_source,
+                    checkpoint_path,
+                    run_identity,
+                    model.dtype,
+                ),
                 nprocs=world_size,
                 join=True,
                 start_method=start_method,

@@ -114,8 +114,9 @@ class DistributedSecureNoiseDPOptimizer(DistributedDPOptimizer):
         super().__init__(*args, **kwargs)
         self.noise_source = noise_source
         # Only rank 0 draws; the other ranks never touch the source.
-        self.noise_draws = NoiseDraws(noise_source, [p.shape for p in self.params],
-                                      prefetch=prefetch_noise and self.rank == 0)
+        self.noise_draws = NoiseDraws(
+            noise_source, [p.shape for p in self.params], prefetch=prefetch_noise and self.rank == 0
+        )
 
     def add_noise(self) -> None:
         if self.rank == 0:
@@ -128,8 +129,9 @@ class DistributedSecureNoiseDPOptimizer(DistributedDPOptimizer):
 
     def reduce_gradients(self) -> None:
         # One flat all-reduce instead of one per LoRA tensor (hundreds on a large model).
-        all_reduce_flat([p.grad for p in self.params if p.requires_grad], self.world_size
-                        if self.loss_reduction == "mean" else 1)
+        all_reduce_flat(
+            [p.grad for p in self.params if p.requires_grad], self.world_size if self.loss_reduction == "mean" else 1
+        )
 
     def close(self) -> None:
         self.noise_draws.close()

@@ -81,8 +81,10 @@ def replica_fingerprint(tensors: Sequence[torch.Tensor], device: torch.device) -
     """Per tensor, the float64 sum and L2 norm: cheap, and any divergence between replicas
     changes them (short of an exact cancellation)."""
     # vector_norm with a dtype accumulates in float64 without a float64 copy of the tensor.
-    rows = [torch.stack([t.detach().sum(dtype=torch.float64),
-                         torch.linalg.vector_norm(t.detach(), dtype=torch.float64)]) for t in tensors]
+    rows = [
+        torch.stack([t.detach().sum(dtype=torch.float64), torch.linalg.vector_norm(t.detach(), dtype=torch.float64)])
+        for t in tensors
+    ]
     return torch.stack(rows).to(device) if rows else torch.zeros((0, 2), dtype=torch.float64, device=device)
 
 

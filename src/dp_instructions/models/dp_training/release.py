@@ -83,18 +83,31 @@ class ReleaseCheckpoints:
         data = json.loads(path.read_text(encoding="utf-8"))
         charged = {r.release_id for r in ledger.records() if r.fingerprint == fingerprint}
         if data.get("release_id") not in charged:
-            log.warning("ignoring %s: its release %s is not in the privacy ledger %s",
-                        path, data.get("release_id"), ledger.path)
+            log.warning(
+                "ignoring %s: its release %s is not in the privacy ledger %s", path, data.get("release_id"), ledger.path
+            )
             return None
-        return ReleaseState(identity=identity, release_id=data["release_id"], plan=data["plan"],
-                            complete=bool(data.get("complete")))
+        return ReleaseState(
+            identity=identity, release_id=data["release_id"], plan=data["plan"], complete=bool(data.get("complete"))
+        )
 
     def save(self, state: ReleaseState) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self._state_path(state.identity)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"identity": state.identity, "release_id": state.release_id, "plan": state.plan,
-                                   "complete": state.complete}, indent=2, sort_keys=True), encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "identity": state.identity,
+                    "release_id": state.release_id,
+                    "plan": state.plan,
+                    "complete": state.complete,
+                },
+                indent=2,
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
         os.replace(tmp, path)
 
     def forget(self, identity: str) -> None:
@@ -176,24 +189,29 @@ def prepare_release(
     or interrupted run of the same identity is forgotten and charged anew.
     """
     targets = lora_targets(model, finetune.target_modules)  # unknown architecture: fail before charging
-    identity = training_identity({
-        "fingerprint": fingerprint,
-        "training_data": fingerprint_texts(texts),
-        "base": base,
-        "tokenizer": tokenizer_identity(tokenizer),
-        "finetune": {k: v for k, v in asdict(finetune).items() if k != "checkpoint_every"},
-        "epochs": epochs,
-        "noise_multiplier": noise_multiplier,
-        "histogram_noise_multiplier": histogram_noise_multiplier,
-        "budget": [budget.epsilon, budget.delta],
-        "noise": noise.describe(),
-        "world_size": world_size,
-    })
+    identity = training_identity(
+        {
+            "fingerprint": fingerprint,
+            "training_data": fingerprint_texts(texts),
+            "base": base,
+            "tokenizer": tokenizer_identity(tokenizer),
+            "finetune": {k: v for k, v in asdict(finetune).items() if k != "checkpoint_every"},
+            "epochs": epochs,
+            "noise_multiplier": noise_multiplier,
+            "histogram_noise_multiplier": histogram_noise_multiplier,
+            "budget": [budget.epsilon, budget.delta],
+            "noise": noise.describe(),
+            "world_size": world_size,
+        }
+    )
     state = checkpoints.find(identity, ledger, fingerprint) if checkpoints is not None and resume else None
     continued = state is not None
     if state is not None:
-        log.info("continuing release %s (%s): no new privacy charge", state.release_id,
-                 "complete, reused as post-processing" if state.complete else "resuming from its checkpoint")
+        log.info(
+            "continuing release %s (%s): no new privacy charge",
+            state.release_id,
+            "complete, reused as post-processing" if state.complete else "resuming from its checkpoint",
+        )
         plan = DPTrainingPlan(**state.plan)
     else:
         if checkpoints is not None and not resume:
@@ -241,5 +259,8 @@ def prepare_release(
 def finish_release(checkpoints: ReleaseCheckpoints | None, release: PreparedRelease) -> None:
     """Record that `release` trained to the end: a re-run replays it as post-processing."""
     if checkpoints is not None:
-        checkpoints.save(ReleaseState(identity=release.identity, release_id=release.release_id,
-                                      plan=release.plan.to_dict(), complete=True))
+        checkpoints.save(
+            ReleaseState(
+                identity=release.identity, release_id=release.release_id, plan=release.plan.to_dict(), complete=True
+            )
+        )

@@ -36,9 +36,7 @@ def extract_first_user_turns(raw_conversations: pl.DataFrame) -> tuple[pl.DataFr
     return kept, dropped, raw_conversations.height
 
 
-def keep_language(
-    instructions: pl.DataFrame, params: DataCleansingParameters
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def keep_language(instructions: pl.DataFrame, params: DataCleansingParameters) -> tuple[pl.DataFrame, pl.DataFrame]:
     return filters.keep_language(instructions, params.language)
 
 

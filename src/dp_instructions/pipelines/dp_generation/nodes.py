@@ -12,9 +12,9 @@ from transformers import PreTrainedTokenizerBase
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.canaries import insert_canaries, make_canaries
-from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.models.device import limit_cpu_threads, pick_device
 from dp_instructions.models.generator import build_small_gpt2, load_hub_tokenizer, pretrain
+from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.models.sampling import clean_samples, sample_instructions
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
 from dp_instructions.models.train_generator import train_dp_generator as _train_dp
@@ -53,14 +53,27 @@ def build_public_base_model(
     limit_cpu_threads()
     pre = params.public_pretraining
     model = build_small_gpt2(tokenizer, pre.model, seed)
-    stats = pretrain(model, tokenizer, _public_texts(public_instructions), max_length=pre.max_length,
-                     epochs=pre.epochs, batch_size=pre.batch_size, learning_rate=pre.learning_rate, seed=seed,
-                     device=pick_device(params.device))
+    stats = pretrain(
+        model,
+        tokenizer,
+        _public_texts(public_instructions),
+        max_length=pre.max_length,
+        epochs=pre.epochs,
+        batch_size=pre.batch_size,
+        learning_rate=pre.learning_rate,
+        seed=seed,
+        device=pick_device(params.device),
+    )
     n_params = sum(p.numel() for p in model.parameters())
-    return BaseModel(model=model.to("cpu"), metadata={
-        "source": "embedded: GPT-2 pre-trained on public_instructions",
-        "config": pre.model_dump(), "parameters": n_params, "pretraining": stats,
-    })
+    return BaseModel(
+        model=model.to("cpu"),
+        metadata={
+            "source": "embedded: GPT-2 pre-trained on public_instructions",
+            "config": pre.model_dump(),
+            "parameters": n_params,
+            "pretraining": stats,
+        },
+    )
 
 
 def prepare_training_data(
@@ -73,8 +86,12 @@ def prepare_training_data(
     canaries = make_canaries(params.canaries)
     data = insert_canaries(instructions_train.select("id", "text"), canaries, seed)
     if canaries.height:
-        log.info("inserted %d canaries (%d rows) into %d training instructions", canaries.height,
-                 data.height - instructions_train.height, instructions_train.height)
+        log.info(
+            "inserted %d canaries (%d rows) into %d training instructions",
+            canaries.height,
+            data.height - instructions_train.height,
+            instructions_train.height,
+        )
     return data, canaries
 
 
@@ -116,7 +133,11 @@ def sample_synthetic_instructions(
         "generator_release_id": release_id,
         "generator_epsilon": generator.metadata.get("privacy", {}).get("epsilon"),
     }
-    log.info("synthetic_initial: %d kept of %d generated (%d empty, %d duplicates)", counts["kept"],
-             counts["generated"], counts["empty"], counts["duplicates"])
+    log.info(
+        "synthetic_initial: %d kept of %d generated (%d empty, %d duplicates)",
+        counts["kept"],
+        counts["generated"],
+        counts["empty"],
+        counts["duplicates"],
+    )
     return frame, report
-

@@ -13,18 +13,46 @@ SEED = "params:seed"
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            Node(func=nodes.build_public_tokenizer, inputs=["public_instructions", P], outputs="public_tokenizer",
-                 name="build_public_tokenizer"),
-            Node(func=nodes.build_public_base_model, inputs=["public_instructions", "public_tokenizer", P, SEED],
-                 outputs="public_base_model", name="build_public_base_model"),
-            Node(func=nodes.prepare_training_data, inputs=["instructions_train", P, SEED],
-                 outputs=["dp_training_instructions", "canaries"], name="prepare_training_data"),
-            Node(func=nodes.train_dp_generator,
-                 inputs=["public_base_model", "public_tokenizer", "dp_training_instructions", "instructions_train",
-                         LEDGER_DATASET, P, "params:privacy", SEED],
-                 outputs=["dp_generator", "dp_training_report"], name="train_dp_generator", tags=[DP_MECHANISM_TAG]),
-            Node(func=nodes.sample_synthetic_instructions, inputs=["dp_generator", P, SEED],
-                 outputs=["synthetic_initial", "sampling_report"], name="sample_synthetic_instructions"),
+            Node(
+                func=nodes.build_public_tokenizer,
+                inputs=["public_instructions", P],
+                outputs="public_tokenizer",
+                name="build_public_tokenizer",
+            ),
+            Node(
+                func=nodes.build_public_base_model,
+                inputs=["public_instructions", "public_tokenizer", P, SEED],
+                outputs="public_base_model",
+                name="build_public_base_model",
+            ),
+            Node(
+                func=nodes.prepare_training_data,
+                inputs=["instructions_train", P, SEED],
+                outputs=["dp_training_instructions", "canaries"],
+                name="prepare_training_data",
+            ),
+            Node(
+                func=nodes.train_dp_generator,
+                inputs=[
+                    "public_base_model",
+                    "public_tokenizer",
+                    "dp_training_instructions",
+                    "instructions_train",
+                    LEDGER_DATASET,
+                    P,
+                    "params:privacy",
+                    SEED,
+                ],
+                outputs=["dp_generator", "dp_training_report"],
+                name="train_dp_generator",
+                tags=[DP_MECHANISM_TAG],
+            ),
+            Node(
+                func=nodes.sample_synthetic_instructions,
+                inputs=["dp_generator", P, SEED],
+                outputs=["synthetic_initial", "sampling_report"],
+                name="sample_synthetic_instructions",
+            ),
         ],
         tags=["dp_generation"],
     )

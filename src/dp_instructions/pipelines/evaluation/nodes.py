@@ -86,8 +86,14 @@ def release_sweep_histograms(
     reused instead when the same histogram was released before."""
     if not params.sweep.enabled:
         return sweep.disabled_release()
-    return sweep.release_histograms(sweep_clusterings, instructions_val, ledger=privacy_ledger, privacy=privacy,
-                                    config=params.sweep, released=released_sweep_histograms)
+    return sweep.release_histograms(
+        sweep_clusterings,
+        instructions_val,
+        ledger=privacy_ledger,
+        privacy=privacy,
+        config=params.sweep,
+        released=released_sweep_histograms,
+    )
 
 
 def score_resampling_sweep(
@@ -100,8 +106,12 @@ def score_resampling_sweep(
 ) -> tuple[dict[str, Any], plt.Figure, plt.Figure]:
     resampled = evaluation_embeddings["synthetic_resampled"].texts
     result = sweep.score_sweep(
-        resampling_sweep_histograms, sweep_clusterings, evaluation_embeddings["synthetic_initial"],
-        evaluation_embeddings[mauve_scores.REFERENCE], load_encoder(params.embedding), params.mauve,
+        resampling_sweep_histograms,
+        sweep_clusterings,
+        evaluation_embeddings["synthetic_initial"],
+        evaluation_embeddings[mauve_scores.REFERENCE],
+        load_encoder(params.embedding),
+        params.mauve,
         # The same n as the MAUVE table, so the sweep's scores sit on the table's scale;
         # T as the resampling stage drew it.
         sample_size=mauve_scores.common_sample_size(evaluation_embeddings, params.mauve.max_samples),
@@ -132,8 +142,10 @@ def audit_canaries(
                 "`nonprivate_control_generator` has no saved version; build it with "
                 "`kedro run --pipeline=memorisation_control`, or set include_control to auto"
             )
-        note = ("not built (dataset nonprivate_control_generator has no version; build it with "
-                "`kedro run --pipeline=memorisation_control`)")
+        note = (
+            "not built (dataset nonprivate_control_generator has no version; build it with "
+            "`kedro run --pipeline=memorisation_control`)"
+        )
     else:
         models.append(canary_audit.AuditedModel(canary_audit.CONTROL, control))
         note = "included (nonprivate_control_generator, latest version)"

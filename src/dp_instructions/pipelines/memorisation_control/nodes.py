@@ -14,8 +14,8 @@ from transformers import PreTrainedTokenizerBase
 
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.canaries import insert_canaries
-from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.models.device import limit_cpu_threads
+from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.models.train_generator import train_control_generator
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,14 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=nodes.train_nonprivate_control,
-                inputs=["public_base_model", "public_tokenizer", "instructions_train", "canaries",
-                        "params:dp_generation", "params:seed"],
+                inputs=[
+                    "public_base_model",
+                    "public_tokenizer",
+                    "instructions_train",
+                    "canaries",
+                    "params:dp_generation",
+                    "params:seed",
+                ],
                 outputs=["nonprivate_control_generator", "nonprivate_control_report"],
                 name="train_nonprivate_control",
             ),

@@ -68,24 +68,35 @@ def validate_resampling_inputs(synthetic_initial: pl.DataFrame, params: Resampli
     if not params.target_size.depends_on_real:
         targets.check_target_size(params.target_size.resolve(m), m, params.shortage)
     embeddings.load_encoder(params.embedding)  # a model that cannot load fails here, first
-    log.info("resampling %d synthetic instructions: K=%d, T=%s, shortage=%s", m, k,
-             params.target_size.describe(), params.shortage.value)
+    log.info(
+        "resampling %d synthetic instructions: K=%d, T=%s, shortage=%s",
+        m,
+        k,
+        params.target_size.describe(),
+        params.shortage.value,
+    )
     return ResamplingPlan(config=params, pool_size=m)
 
 
 def embed_synthetic_instructions(synthetic_initial: pl.DataFrame, plan: ResamplingPlan) -> npt.NDArray[np.float32]:
     cfg = plan.config.embedding
     encoder = embeddings.load_encoder(cfg)
-    return embeddings.embed_texts(encoder, synthetic_initial["text"].to_list(), dataset=SYNTHETIC,
-                                  batch_size=cfg.batch_size, show_progress=cfg.show_progress)
+    return embeddings.embed_texts(
+        encoder,
+        synthetic_initial["text"].to_list(),
+        dataset=SYNTHETIC,
+        batch_size=cfg.batch_size,
+        show_progress=cfg.show_progress,
+    )
 
 
 def cluster_synthetic_instructions(
     synthetic_embeddings: npt.NDArray[np.float32], plan: ResamplingPlan, seed: int
 ) -> clustering.Clustering:
     encoder = embeddings.load_encoder(plan.config.embedding)
-    return clustering.fit_clustering(synthetic_embeddings, plan.config.clustering, seed, encoder.identity(),
-                                     num_threads=plan.config.num_threads)
+    return clustering.fit_clustering(
+        synthetic_embeddings, plan.config.clustering, seed, encoder.identity(), num_threads=plan.config.num_threads
+    )
 
 
 def prepare_histogram_release(
@@ -108,13 +119,20 @@ def embed_real_instructions(
     """Embeddings of the private instructions; none when an earlier release is reused
     (the private data then needs no work beyond its fingerprint)."""
     if histogram_request.reuse:
-        log.info("a noisy histogram for these instructions and clusters was released before: "
-                 "the real instructions are not embedded")
+        log.info(
+            "a noisy histogram for these instructions and clusters was released before: "
+            "the real instructions are not embedded"
+        )
         return np.empty((0, 0), dtype=np.float32)
     cfg = plan.config.embedding
     encoder = embeddings.load_encoder(cfg)
-    return embeddings.embed_texts(encoder, instructions_train["text"].to_list(), dataset=histogram.PRIVATE_DATASET,
-                                  batch_size=cfg.batch_size, show_progress=cfg.show_progress)
+    return embeddings.embed_texts(
+        encoder,
+        instructions_train["text"].to_list(),
+        dataset=histogram.PRIVATE_DATASET,
+        batch_size=cfg.batch_size,
+        show_progress=cfg.show_progress,
+    )
 
 
 def release_noisy_histogram(
@@ -147,8 +165,9 @@ def compute_cluster_targets(
     total = plan.config.target_size.resolve(plan.pool_size, noisy.dataset_size)
     targets.check_target_size(total, plan.pool_size, plan.config.shortage)
     per_cluster = targets.targets_from_noisy_counts(noisy.counts(), total)
-    return targets.plan_draws(per_cluster, synthetic_clustering.sizes(), np.clip(noisy.counts(), 0, None),
-                              plan.config.shortage)
+    return targets.plan_draws(
+        per_cluster, synthetic_clustering.sizes(), np.clip(noisy.counts(), 0, None), plan.config.shortage
+    )
 
 
 def resample_synthetic_instructions(
@@ -158,8 +177,9 @@ def resample_synthetic_instructions(
     plan: ResamplingPlan,
     seed: int,
 ) -> pl.DataFrame:
-    return sampling.resample_frame(synthetic_initial, synthetic_clustering.labels, resampling_targets, seed,
-                                   num_threads=plan.config.num_threads)
+    return sampling.resample_frame(
+        synthetic_initial, synthetic_clustering.labels, resampling_targets, seed, num_threads=plan.config.num_threads
+    )
 
 
 def report_resampling(
@@ -183,12 +203,20 @@ def report_resampling(
         target_size_parameter=plan.config.target_size.describe(),
         embedding={**encoder.identity(), "device": encoder.device},
     )
-    figure = report.density_plot(noisy, synthetic_clustering.sizes(),
-                                 np.bincount(resampled_clusters, minlength=synthetic_clustering.num_clusters))
+    figure = report.density_plot(
+        noisy,
+        synthetic_clustering.sizes(),
+        np.bincount(resampled_clusters, minlength=synthetic_clustering.num_clusters),
+    )
     log.info(
         "resampling: K=%d, sigma=%g, N=%d, T=%d; histogram %s; %d short cluster(s); TV to noisy real %.3f -> %.3f",
-        result["K"], result["sigma"], result["N"], result["T"], result["histogram"]["status"],
-        len(result["shortfalls"]), result["total_variation_to_noisy_real"]["initial"],
+        result["K"],
+        result["sigma"],
+        result["N"],
+        result["T"],
+        result["histogram"]["status"],
+        len(result["shortfalls"]),
+        result["total_variation_to_noisy_real"]["initial"],
         result["total_variation_to_noisy_real"]["resampled"],
     )
     return result, figure
