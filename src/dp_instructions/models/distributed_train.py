@@ -340,18 +340,13 @@ def _run_torchrun(args: argparse.Namespace) -> dict[str, Any] | None:
         release, error = outcome[0]
         if error is not None:
             raise error
-        plan = release.plan
         peft_model, result = train_lora_distributed(
             loaded.model,
             loaded.tokenizer,
             texts,
             _config(args),
-            sampling_rate=plan.sampling_rate,
-            steps=plan.steps,
-            noise_multiplier=plan.noise_multiplier,
             noise_source=noise,
-            checkpoint_path=release.checkpoint_path,
-            run_identity=release.run_identity,
+            **release.loop_arguments(),
             device=device,
         )
         metadata = _save(args, peft_model, loaded, texts, release, result, noise) if rank == 0 else None
@@ -372,19 +367,14 @@ def _run_local(args: argparse.Namespace) -> dict[str, Any]:
     noise = NoiseSource.from_seed(args.noise_seed)
     loaded = _load_model(args, device)  # a bad --base-model fails here, before any charge
     release = _prepare(args, texts, loaded, noise)
-    plan = release.plan
     peft_model, result = train_lora_multiprocess(
         loaded.model,
         loaded.tokenizer,
         texts,
         _config(args),
         world_size=args.nproc,
-        sampling_rate=plan.sampling_rate,
-        steps=plan.steps,
-        noise_multiplier=plan.noise_multiplier,
         noise_source=noise,
-        checkpoint_path=release.checkpoint_path,
-        run_identity=release.run_identity,
+        **release.loop_arguments(),
         device=device,
         backend=args.backend,
     )

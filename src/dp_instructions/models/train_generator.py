@@ -126,12 +126,8 @@ def train_dp_generator(
         texts,
         ft,
         world_size=config.world_size,
-        sampling_rate=plan.sampling_rate,
-        steps=plan.steps,
-        noise_multiplier=plan.noise_multiplier,
         noise_source=noise,
-        checkpoint_path=release.checkpoint_path,
-        run_identity=release.run_identity,
+        **release.loop_arguments(),
         device=device,
     )
     finish_release(checkpoints, release)

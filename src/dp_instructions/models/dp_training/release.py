@@ -152,6 +152,17 @@ class PreparedRelease:
         """What a training checkpoint must carry to be resumed by this release."""
         return f"{self.identity}:{self.release_id}"
 
+    def loop_arguments(self) -> dict[str, Any]:
+        """The training loop's privacy-relevant arguments, taken from the charged plan in
+        one place, so the loop runs exactly what the ledger was charged for."""
+        return {
+            "sampling_rate": self.plan.sampling_rate,
+            "steps": self.plan.steps,
+            "noise_multiplier": self.plan.noise_multiplier,
+            "checkpoint_path": self.checkpoint_path,
+            "run_identity": self.run_identity,
+        }
+
 
 def prepare_release(
     *,
