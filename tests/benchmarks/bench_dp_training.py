@@ -100,6 +100,12 @@ def run_arm(arm: str, base, tokenizer, texts, args, device, seed: int):
         dp=arm != "lora",
         seed=seed,
         learning_rate=1e-3,
+        max_grad_norm=0.5,
+        lora_rank=8,
+        lora_alpha=16,
+        lora_dropout=0.0,
+        target_modules=None,
+        checkpoint_every=10,
     )
     noise = NoiseSource.secure() if arm == "dp-secure" else NoiseSource.fixed(seed)
     model = copy.deepcopy(base).to(device)

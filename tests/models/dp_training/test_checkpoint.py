@@ -11,11 +11,11 @@ import torch
 
 from dp_instructions.models.dp_training import checkpoint
 from dp_instructions.models.dp_training.checkpoint import UnsafeCheckpointError
-from dp_instructions.models.dp_training.loop import DPFineTuneConfig, train_lora
+from dp_instructions.models.dp_training.loop import train_lora
 from dp_instructions.privacy.noise import NoiseSource
-from tests.models.conftest import corpus
+from tests.models.conftest import corpus, finetune_config
 
-CFG = DPFineTuneConfig(expected_batch_size=20, physical_batch_size=8, max_length=24, checkpoint_every=1)
+CFG = finetune_config(expected_batch_size=20, physical_batch_size=8, max_length=24, checkpoint_every=1)
 
 
 class _RunsCode:

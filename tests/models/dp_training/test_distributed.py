@@ -22,13 +22,13 @@ from peft import get_peft_model_state_dict
 
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.dp_training import checkpoint, poisson
-from dp_instructions.models.dp_training.loop import DPFineTuneConfig, train_lora_distributed
+from dp_instructions.models.dp_training.loop import train_lora_distributed
 from dp_instructions.models.dp_training.multiprocess import _worker_threads, train_lora_multiprocess
 from dp_instructions.models.dp_training.optimizers import DistributedSecureNoiseDPOptimizer
 from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2
 from dp_instructions.privacy import SubsampledGaussian, compose_epsilon, dpsgd_schedule
 from dp_instructions.privacy.noise import NoiseSource
-from tests.models.conftest import corpus
+from tests.models.conftest import corpus, finetune_config
 
 pytestmark = pytest.mark.skipif(not (dist.is_available() and dist.is_gloo_available()), reason="needs gloo")
 
@@ -37,7 +37,7 @@ TEXTS = corpus(40, 11)
 PLAN = dpsgd_schedule(dataset_size=len(TEXTS), expected_batch_size=10, epochs=1)  # q = 0.25, 4 steps
 SIGMA = 1.1
 DELTA = 1e-3
-CFG = DPFineTuneConfig(expected_batch_size=10, physical_batch_size=3, max_length=24, learning_rate=5e-3, seed=3)
+CFG = finetune_config(expected_batch_size=10, physical_batch_size=3, max_length=24, learning_rate=5e-3, seed=3)
 MODEL_CFG = SmallGPT2Config(n_embd=32, n_layer=1, n_head=2, max_length=24)
 EMPTY_AT_CALL = 2  # in run "e", rank 1's second Poisson draw comes back empty
 

@@ -8,11 +8,11 @@ import torch
 
 from dp_instructions.exceptions import DPInstructionsError
 from dp_instructions.models.dp_training import checkpoint, lora, poisson
-from dp_instructions.models.dp_training.loop import DPFineTuneConfig, PerExampleGradientError, train_lora
+from dp_instructions.models.dp_training.loop import PerExampleGradientError, train_lora
 from dp_instructions.privacy.noise import NoiseSource
-from tests.models.conftest import corpus
+from tests.models.conftest import corpus, finetune_config
 
-CFG = DPFineTuneConfig(expected_batch_size=20, physical_batch_size=8, max_length=24, learning_rate=5e-3)
+CFG = finetune_config(expected_batch_size=20, physical_batch_size=8, max_length=24, learning_rate=5e-3)
 
 
 def test_dp_training_runs_the_planned_steps_and_changes_lora(tiny_model, tiny_tokenizer):
@@ -87,7 +87,7 @@ def test_resume_after_interruption_continues_without_recounting(tiny_tokenizer, 
     from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2
 
     texts = corpus(80, 4)
-    cfg = DPFineTuneConfig(expected_batch_size=20, physical_batch_size=8, max_length=24, checkpoint_every=2)
+    cfg = finetune_config(expected_batch_size=20, physical_batch_size=8, max_length=24, checkpoint_every=2)
     ckpt = tmp_path / "ckpt.pt"
     calls = {"n": 0}
     real = poisson.poisson_batch
@@ -147,7 +147,7 @@ def test_resume_after_interruption_continues_without_recounting(tiny_tokenizer, 
 
 
 def test_non_private_control_trains_without_noise(tiny_model, tiny_tokenizer):
-    cfg = DPFineTuneConfig(expected_batch_size=20, physical_batch_size=8, max_length=24, dp=False)
+    cfg = finetune_config(expected_batch_size=20, physical_batch_size=8, max_length=24, dp=False)
     _, result = train_lora(
         tiny_model,
         tiny_tokenizer,

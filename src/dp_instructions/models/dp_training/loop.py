@@ -71,18 +71,23 @@ class PerExampleGradientError(DPInstructionsError):
 
 @dataclass(frozen=True)
 class DPFineTuneConfig:
-    expected_batch_size: int = 512
-    physical_batch_size: int = 64
-    learning_rate: float = 2e-3
-    max_grad_norm: float = 0.5
-    max_length: int = 64
-    lora_rank: int = 8
-    lora_alpha: int = 16
-    lora_dropout: float = 0.0
-    target_modules: list[str] | None = None
-    seed: int = 0
+    """The trainer's settings. No defaults: the pipeline's live in
+    :class:`~dp_instructions.models.parameters.TrainingParameters` (which builds this with
+    ``finetune(seed)``), the torchrun CLI's in its argument parser."""
+
+    expected_batch_size: int
+    physical_batch_size: int
+    learning_rate: float
+    max_grad_norm: float
+    max_length: int
+    lora_rank: int
+    lora_alpha: int
+    lora_dropout: float
+    target_modules: list[str] | None
+    seed: int
+    checkpoint_every: int
     dp: bool = True
-    checkpoint_every: int = 10
+    """False only for the memorisation audit's non-private control."""
 
     def __post_init__(self) -> None:
         p = "dp_generation.training"
