@@ -9,6 +9,7 @@ import polars as pl
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
+from dp_instructions.datasets.earlier_base_models import EarlierBaseModelsDataset
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
 from dp_instructions.demo.corpus import generate_public_instructions
 from dp_instructions.models.canaries import CANARY_SCHEMA
@@ -54,6 +55,7 @@ def test_sliced_run_releases_a_generator_and_samples(tmp_path):
     catalog = DataCatalog(
         {
             "public_instructions": MemoryDataset(generate_public_instructions(120, seed=0), copy_mode="assign"),
+            "earlier_public_base_models": EarlierBaseModelsDataset(str(tmp_path / "public_base_model")),
             "instructions_train": MemoryDataset(train, copy_mode="assign"),
             "privacy_ledger": PrivacyLedgerDataset(str(tmp_path / "ledger.jsonl")),
             "params:dp_generation": MemoryDataset(DPGenerationParameters.model_validate(params)),
@@ -93,6 +95,10 @@ def test_kedro_session_run_after_data_cleansing(tmp_path):
     assert meta["privacy"]["steps"] > 0 and meta["privacy"]["epsilon"] <= meta["privacy"]["epsilon_planned_total"]
     ledger = PrivacyLedger(data / "09_privacy/privacy_ledger.jsonl").records()
     assert [r.stage for r in ledger] == ["dp_generation.train_dp_generator"]
-    # Running again reuses the finished release: no second charge.
+    first_base = latest_version(data / "06_models/public_base_model")
+    assert json.loads((first_base / "metadata.json").read_text())["identity"].startswith("public-base:")
+    # Running again reuses the public base model (no pre-training) and the finished release: no second charge.
     run_pipeline(project, "dp_generation", {**runtime, "dp_generation": TINY})
     assert len(PrivacyLedger(data / "09_privacy/privacy_ledger.jsonl").records()) == 1
+    second_base = json.loads((latest_version(data / "06_models/public_base_model") / "metadata.json").read_text())
+    assert second_base["reused_from"] == first_base.parent.name

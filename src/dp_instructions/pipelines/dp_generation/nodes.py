@@ -15,6 +15,7 @@ from dp_instructions.models.canaries import insert_canaries, make_canaries
 from dp_instructions.models.device import limit_cpu_threads, pick_device
 from dp_instructions.models.generator import build_small_gpt2, load_hub_tokenizer, pretrain
 from dp_instructions.models.parameters import DPGenerationParameters
+from dp_instructions.models.public_base import EarlierBaseModels, public_base_identity
 from dp_instructions.models.sampling import clean_samples, sample_instructions
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
 from dp_instructions.models.train_generator import train_dp_generator as _train_dp
@@ -45,24 +46,38 @@ def build_public_tokenizer(
 
 
 def build_public_base_model(
-    public_instructions: pl.DataFrame, tokenizer: PreTrainedTokenizerBase, params: DPGenerationParameters, seed: int
+    public_instructions: pl.DataFrame,
+    tokenizer: PreTrainedTokenizerBase,
+    earlier: EarlierBaseModels,
+    params: DPGenerationParameters,
+    seed: int,
 ) -> BaseModel:
-    """A pointer to the hub model, or a small GPT-2 pre-trained on public text only."""
+    """A pointer to the hub model, or a small GPT-2 pre-trained on public text only; an
+    earlier saved version with the same identity (public texts, settings, seed, tokenizer)
+    is reused instead of pre-training again."""
     if params.base_model is not None:
         return BaseModel(model=None, hub_id=params.base_model, metadata={"source": "hub"})
-    limit_cpu_threads()
     pre = params.public_pretraining
+    texts = _public_texts(public_instructions)
+    device = pick_device(params.device)
+    identity = public_base_identity(texts, pre.model_dump(), seed, tokenizer, device.type)
+    found = earlier.find(identity)
+    if found is not None:
+        log.info("public base model: reusing version %s (identity %s) instead of pre-training", found.version, identity)
+        reused = found.load()
+        return BaseModel(model=reused.model, metadata={**reused.metadata, "reused_from": found.version})
+    limit_cpu_threads()
     model = build_small_gpt2(tokenizer, pre.model, seed)
     stats = pretrain(
         model,
         tokenizer,
-        _public_texts(public_instructions),
+        texts,
         max_length=pre.max_length,
         epochs=pre.epochs,
         batch_size=pre.batch_size,
         learning_rate=pre.learning_rate,
         seed=seed,
-        device=pick_device(params.device),
+        device=device,
     )
     n_params = sum(p.numel() for p in model.parameters())
     return BaseModel(
@@ -72,6 +87,7 @@ def build_public_base_model(
             "config": pre.model_dump(),
             "parameters": n_params,
             "pretraining": stats,
+            "identity": identity,
         },
     )
 

@@ -21,7 +21,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=nodes.build_public_base_model,
-                inputs=["public_instructions", "public_tokenizer", P, SEED],
+                inputs=["public_instructions", "public_tokenizer", "earlier_public_base_models", P, SEED],
                 outputs="public_base_model",
                 name="build_public_base_model",
             ),
