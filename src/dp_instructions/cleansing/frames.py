@@ -40,6 +40,3 @@ def dropped_rows(
         as_expr(detail).alias("detail"),
     )
 
-
-def empty_dropped() -> pl.DataFrame:
-    return pl.DataFrame(schema=DROPPED_SCHEMA)

@@ -201,7 +201,7 @@ def release_histograms(
             )
             points.append(point)
             continue
-        if release.record is None:
+        if release.reused:
             point.update(status=REUSED, histogram=release.histogram.to_json())
         else:
             point.update(
