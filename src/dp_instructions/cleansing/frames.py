@@ -39,4 +39,3 @@ def dropped_rows(
         as_expr(reason).alias("reason"),
         as_expr(detail).alias("detail"),
     )
-
