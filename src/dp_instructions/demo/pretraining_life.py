@@ -1,0 +1,696 @@
+"""Public pre-training text about everyday life: home repair, writing and email requests,
+explanations, cooking, travel, money, health and fitness, study and homework, language
+learning, careers, gardening, pets, hobbies and games, product comparisons.
+
+One builder per genre, each a set of templates with nested alternative phrasings and
+slots drawn from :mod:`.pretraining_vocab`; see :mod:`.pretraining` for the mix.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+
+from dp_instructions.demo.pretraining_vocab import (
+    AUDIENCES_PUBLIC,
+    CAREER_TOPICS,
+    CLEAN_THINGS,
+    COMPARE_PAIRS,
+    COOK_PROBLEMS,
+    DESTINATIONS,
+    DIETS,
+    DISHES,
+    EMAIL_TASKS,
+    ENGLISH_WORD_PAIRS,
+    EXPLAINABLES,
+    FITNESS_GOALS,
+    GAME_KINDS,
+    GRADES,
+    GRAMMAR_POINTS,
+    GROUPS,
+    HOBBY_SKILLS,
+    HOME_JOBS,
+    INGREDIENTS,
+    INTERVIEW_QS,
+    JOBS_GENERIC,
+    KIN,
+    KITCHEN_GEAR,
+    LANGUAGES,
+    LEARNER_LEVELS,
+    LIST_SUBJECTS,
+    MATERIALS,
+    MONEY_GOALS,
+    MONEY_TOPICS,
+    PESTS,
+    PET_ISSUES,
+    PETS,
+    PLANT_PROBLEMS,
+    PLANTS,
+    PRODUCT_KINDS,
+    PRODUCT_NEEDS,
+    PRODUCT_PAIRS,
+    QUALIFIERS,
+    REGISTERS,
+    ROOMS,
+    SEASONS,
+    STUDY_TASKS,
+    SUBJECTS,
+    SURFACES,
+    TOOLS,
+    TRAVEL_WORRIES,
+    TRIP_KINDS,
+    WELLNESS_TOPICS,
+    WORKOUTS,
+    WRITING_PIECES,
+)
+from dp_instructions.demo.template import TemplateSet, article
+
+
+def _int(lo: int, hi: int) -> Callable[[random.Random], str]:
+    return lambda rnd: str(lo + int(rnd.random() * (hi - lo + 1)))
+
+
+def _dollars(rnd: random.Random) -> str:
+    return f"${(int(rnd.random() * 60) + 1) * 50:,}"
+
+
+def _income(rnd: random.Random) -> str:
+    return f"${(int(rnd.random() * 70) + 20) * 1000:,}"
+
+
+SLOTS: dict = {
+    "kin": KIN,
+    "kin2": KIN,
+    "group": GROUPS,
+    "learner": LEARNER_LEVELS,
+    "job": JOBS_GENERIC,
+    "job2": JOBS_GENERIC,
+    "homejob": HOME_JOBS,
+    "homejob2": HOME_JOBS,
+    "room": ROOMS,
+    "material": MATERIALS,
+    "tool": TOOLS,
+    "tool2": TOOLS,
+    "dirty": CLEAN_THINGS,
+    "dish": DISHES,
+    "dish2": DISHES,
+    "ingredient": INGREDIENTS,
+    "ingredient2": INGREDIENTS,
+    "diet": DIETS,
+    "gear": KITCHEN_GEAR,
+    "cookfail": COOK_PROBLEMS,
+    "dest": DESTINATIONS,
+    "dest2": DESTINATIONS,
+    "trip": TRIP_KINDS,
+    "worry": TRAVEL_WORRIES,
+    "season": SEASONS,
+    "money_topic": MONEY_TOPICS,
+    "money_topic2": MONEY_TOPICS,
+    "money_goal": MONEY_GOALS,
+    "career": CAREER_TOPICS,
+    "iq": INTERVIEW_QS,
+    "workout": WORKOUTS,
+    "fit_goal": FITNESS_GOALS,
+    "wellness": WELLNESS_TOPICS,
+    "subject": SUBJECTS,
+    "study": STUDY_TASKS,
+    "language": LANGUAGES,
+    "language2": LANGUAGES,
+    "grammar": GRAMMAR_POINTS,
+    "wordpair": ENGLISH_WORD_PAIRS,
+    "explain": EXPLAINABLES,
+    "explain2": EXPLAINABLES,
+    "pair": COMPARE_PAIRS,
+    "listing": LIST_SUBJECTS,
+    "aud": AUDIENCES_PUBLIC,
+    "skill": HOBBY_SKILLS,
+    "game": GAME_KINDS,
+    "plant": PLANTS,
+    "plantprob": PLANT_PROBLEMS,
+    "pet": PETS,
+    "petissue": PET_ISSUES,
+    "prodpair": PRODUCT_PAIRS,
+    "prodkind": PRODUCT_KINDS,
+    "prodneed": PRODUCT_NEEDS,
+    "q": QUALIFIERS,
+    "email_task": EMAIL_TASKS,
+    "piece": WRITING_PIECES,
+    "register": REGISTERS,
+    "n": _int(2, 9),
+    "nn": _int(10, 60),
+    "age": _int(22, 70),
+    "yrs": _int(2, 25),
+    "mins": _int(10, 90),
+    "dollars": _dollars,
+    "income": _income,
+    "pct": _int(3, 24),
+    "temp": _int(160, 230),
+    "kg": _int(50, 120),
+    "a_job": lambda rnd: article(JOBS_GENERIC[int(rnd.random() * len(JOBS_GENERIC))]),
+    "a_job2": lambda rnd: article(JOBS_GENERIC[int(rnd.random() * len(JOBS_GENERIC))]),
+    "surface": SURFACES,
+    "pest": PESTS,
+    "grade": GRADES,
+    "decade": ("1920", "1950", "1960", "1970", "1980", "1990"),
+}
+
+
+def _T(texts: list[str]) -> TemplateSet:
+    return TemplateSet(texts, SLOTS)
+
+
+_A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=(?:[aeiAEI]|o(?!ne\b)|O|upbeat\b|IT\b|iP)\w*)")
+
+
+def fix_articles(text: str) -> str:
+    """``a`` to ``an`` before a vowel sound where slots put it (``a old``, ``a IT``)."""
+    return _A_BEFORE_VOWEL.sub(lambda m: m.group(1) + "n", text)
+
+
+def _compose(
+    rnd: random.Random, main: TemplateSet, before: TemplateSet, after: TemplateSet, p_before: float, p_after: float
+) -> str:
+    """The main question, sometimes with a line of context before it and a detail after."""
+    text = fix_articles(main(rnd))
+    if rnd.random() < p_before:
+        text = f"{before(rnd)} {text}"
+    if rnd.random() < p_after:
+        text = f"{text} {after(rnd)}"
+    return text
+
+
+# --- context lines and details around the main questions, per genre -------------------------
+
+_DIY_BEFORE = _T(
+    [
+        "[The house was built in the {decade}s.|It's a rental, so nothing permanent.|I have {tool} but have never used it.|My {kin} says to call a pro, but I'd like to try first.|The {room} gets a lot of moisture.|Budget is about {dollars}.|We have a {surface} in there, if that matters.|I'm renting and the landlord is slow to respond.]"
+    ]
+)
+_DIY_AFTER = _T(
+    [
+        "[How long should it take?|What could go wrong?|Do I need to shut off the water or power first?|Is {tool} enough or do I need {tool2}?|What would a pro charge for this?|Any safety stuff I should know?|Should I wear a mask for this?|What's the most common beginner mistake here?]"
+    ]
+)
+
+
+_WRITING_BEFORE = _T(
+    [
+        "[It's for my {kin}, who [is retiring after {yrs} years|just moved away|helped me a lot this year|is going through a rough time].|I'm bad at writing and always sound stiff.|English is my second language.|I've rewritten it {n} times and still hate it.|It's for work, so nothing too casual.]"
+    ]
+)
+_WRITING_AFTER = _T(
+    [
+        "[Keep it under {nn} words.|Give me two versions, one formal and one casual.|No clichés please.|Make it sound like a real person wrote it.|I'd like it to be short enough to read in a minute.|End with a clear next step.]"
+    ]
+)
+
+
+_EXPLANATION_BEFORE = _T(
+    [
+        "[My {kin} asked me this and I had no idea.|I've read a few articles and I'm still lost.|We were arguing about this at dinner.|I'm {learner}.|This came up in a podcast I was listening to.|I feel like I should know this by now.]"
+    ]
+)
+_EXPLANATION_AFTER = _T(
+    [
+        "[Use an analogy.|Keep it short.|Then give me one fun fact.|Why does it matter in everyday life?|Skip the math if you can.|Give an example I'd see at home.|What do most people get wrong about it?]"
+    ]
+)
+
+
+_COOKING_BEFORE = _T(
+    [
+        "[I only have {gear}.|Cooking for {group}.|One of us is {diet}.|I have about {mins} minutes on weeknights.|My oven runs hot.|I'm out of {ingredient}.|I'm a pretty nervous cook.]"
+    ]
+)
+_COOKING_AFTER = _T(
+    [
+        "[Can I make it ahead?|What sides go with it?|How do I scale it up for {nn} people?|How long does it keep in the fridge?|Can it be frozen?|What temperature, and for how long?|Which spices would you add?]"
+    ]
+)
+
+
+_TRAVEL_BEFORE = _T(
+    [
+        "[Budget is around {dollars} for the whole trip.|It's a trip for {group}.|We don't drive.|I get tired easily, so nothing too packed.|It's our first big trip in years.|I'm not great with crowds.|We love food markets and long walks.]"
+    ]
+)
+_TRAVEL_AFTER = _T(
+    [
+        "[Is a rail pass worth it?|Which area is best to stay in?|How far ahead should we book?|Is it better to fly or take the train?|Anything overrated we can skip?|Do we need to book restaurants ahead?]"
+    ]
+)
+
+
+_MONEY_BEFORE = _T(
+    [
+        "[I'm {age}, I rent, and I have {dollars} in savings.|I have about {dollars} of credit card debt at {pct}% interest.|My job matches retirement contributions up to {pct}%.|My income changes a lot month to month.|I never learned any of this growing up.]"
+    ]
+)
+_MONEY_AFTER = _T(
+    [
+        "[What would you do in my position?|What mistakes should I avoid?|Explain it like I'm {aud}.|Is there a simple rule of thumb?|What should I read to learn more?]"
+    ]
+)
+
+
+_FITNESS_BEFORE = _T(
+    [
+        "[I'm {age} and haven't exercised in {yrs} years.|I sit at a desk most of the day.|I have {mins} minutes a day, max.|I only have a pair of dumbbells.|I get bored with routines fast.|I tried before and gave up after {n} weeks.]"
+    ]
+)
+_FITNESS_AFTER = _T(
+    [
+        "[How soon will I notice a difference?|What should I avoid as a beginner?|How do I stay motivated?|Should I track anything?|How do I know if I'm overdoing it?]"
+    ]
+)
+
+
+_STUDY_BEFORE = _T(
+    [
+        "[I'm in {grade}.|The exam is in {n} days.|My teacher explained it but went too fast.|I've missed a couple of classes.|I'm a visual learner.|I'm helping my {kin} with homework and I'm rusty.]"
+    ]
+)
+_STUDY_AFTER = _T(
+    [
+        "[Please explain each step.|Don't just give me the answer.|Can you check my reasoning after?|Is there a shortcut?|Give me a similar one to practice.]"
+    ]
+)
+
+
+_LANGUAGE_BEFORE = _T(
+    [
+        "[I've been using an app for {n} months.|I'm moving abroad {season}.|My {kin} speaks it at home and I'd like to join in.|I studied it in school but forgot everything.|I only have {mins} minutes a day.]"
+    ]
+)
+_LANGUAGE_AFTER = _T(
+    [
+        "[Include how to pronounce it.|Please add a literal translation.|Is that formal or casual?|What would a native speaker actually say?|Any memory trick?]"
+    ]
+)
+
+
+_CAREERS_BEFORE = _T(
+    [
+        "[I'm {age} with {yrs} years as {a_job}.|I'm just out of school.|I've been job hunting for {n} months.|I have an interview next week.|My field is shrinking.]"
+    ]
+)
+_CAREERS_AFTER = _T(
+    [
+        "[How do I explain this in an interview?|What should I put on my resume?|Is a certificate worth it?|How long does the switch usually take?|What would you do?]"
+    ]
+)
+
+
+_GARDEN_BEFORE = _T(
+    [
+        "[I'm in a small apartment with one sunny window.|We get cold winters.|The soil here is mostly clay.|It's my first year gardening.|I'm away a lot, so it can't need much care.]"
+    ]
+)
+_GARDEN_AFTER = _T(
+    [
+        "[Should I use fertilizer?|How do I know if it's too late?|Is it okay for pets?|What would you plant next to it?|Is it worth starting over?]"
+    ]
+)
+
+
+_PETS_BEFORE = _T(
+    [
+        "[It's {n} years old and we adopted it {season}.|We live in a small apartment.|We have two kids under {n}.|It was a rescue, so we don't know much about its past.|We both work during the day.]"
+    ]
+)
+_PETS_AFTER = _T(
+    [
+        "[When should I see a vet about this?|Is this normal for the breed?|How long does training usually take?|What toys or gear help?|Are we doing something wrong?]"
+    ]
+)
+
+
+_HOBBY_BEFORE = _T(
+    [
+        "[I have about {mins} minutes a day.|I'm on a tight budget.|I tried it years ago and quit.|My {kin} got me into it.|I want something that isn't on a screen.]"
+    ]
+)
+_HOBBY_AFTER = _T(
+    [
+        "[What gear do I actually need?|How long until I'm decent?|Any good communities for beginners?|What should I practice first?]"
+    ]
+)
+
+
+_SHOP_BEFORE = _T(
+    [
+        "[Budget is around {dollars}.|Mine just broke after {yrs} years.|It's a gift for my {kin}.|I don't want to buy twice.|I'm in a tiny apartment.]"
+    ]
+)
+_SHOP_AFTER = _T(
+    [
+        "[What would you buy?|Is it worth waiting for a sale?|What should I avoid?|Does the brand matter much?|Is buying used a bad idea?]"
+    ]
+)
+
+
+# --- how-to and DIY -----------------------------------------------------------------------
+
+_DIY = _T(
+    [
+        "[How do I|How to|What's the {q} way to|Can a beginner] {homejob}[?| myself?| without calling someone?]",
+        "[First time homeowner here.|We just moved into an old house.|Renter here, so nothing permanent.|"
+        "Not handy at all.] [How do I|What do I need to|Any tips to] {homejob} in the {room}?",
+        "[What tools do I need to|Can I use {tool} to|Do I really need {tool} to] {homejob}?",
+        "[Is it hard to|How long does it take to|Roughly what does it cost to] {homejob}[ in an old house| myself|]?",
+        "Step by step, how do I {homejob}? I have {tool} and {tool2}[ but not much else|].",
+        "[How do you|Best way to|What actually works to] clean {dirty}[?| without ruining it?]",
+        "The {surface} in our {room} [has a crack|is stained|is peeling|feels soft in one spot|has a "
+        "weird bulge]. [Should I worry|Is this a DIY fix|What would cause that]?",
+        "[Quick DIY question:|Handy people of the internet:] [can I|should I] {homejob} and {homejob2} "
+        "[on the same weekend|in one day|without a helper]?",
+        "[Give me|List|Suggest] {n} [cheap|simple|renter-friendly|weekend] projects to make a {room} "
+        "[feel bigger|look less dated|more cozy|easier to keep clean].",
+    ]
+)
+
+
+def diy(rnd: random.Random) -> str:
+    return _compose(rnd, _DIY, _DIY_BEFORE, _DIY_AFTER, 0.4, 0.35)
+
+
+# --- writing and email requests -----------------------------------------------------------
+
+_OPENERS = _T(
+    [
+        "[Hi|Hello|Dear] [team|all|there|sir or madam], I [hope you are well|wanted to reach out] "
+        "[about|regarding] [the|my] [{dish} order|trip to {dest}|request from last week|appointment]",
+        "[Sorry for the late reply|Thanks for getting back to me], [I was away|it's been a busy week] "
+        "and [only just saw this|I lost track of it]",
+        "I am writing to [let you know|ask|say] that I [will not be able to|would like to|cannot] "
+        "[attend|come in|join] [on Friday|next week|this month]",
+    ]
+)
+SLOTS["opener"] = _OPENERS.raw
+
+
+_WRITE = _T(
+    [
+        "[Write|Draft|Can you write|Help me write|I need] [an|a {register}] email {email_task}[.|]",
+        "[Can you help me with|Need help with] an email {email_task}? [Keep it|It should be|Make it] {register}.",
+        "[Write|Draft|Give me] {piece}[.| please.| in {n} sentences.]",
+        "[Help me write|Could you write|I need] {piece}. [Keep it|Make it|Tone:] {register}"
+        "[ and not cheesy| but heartfelt|, under {nn} words|].",
+        "[How do I start|How should I end|What's a polite way to open] an email {email_task}?",
+        "[Is it rude to|Is it okay to] [send a follow up after {n} days|use 'Hi' instead of 'Dear'|"
+        "skip the greeting|email on a weekend] when [writing|sending] an email {email_task}?",
+        "[Give me|Suggest] {n} [subject lines|opening lines|ways to sign off] for an email {email_task}.",
+        '[Proofread this for me|Can you make this sound {register}|Does this sound okay]: "{opener}"',
+    ]
+)
+
+
+def writing(rnd: random.Random) -> str:
+    return _compose(rnd, _WRITE, _WRITING_BEFORE, _WRITING_AFTER, 0.4, 0.35)
+
+
+# --- explanations and factual questions ----------------------------------------------------
+
+_EXPLAIN = _T(
+    [
+        "[Explain|ELI5:|Help me understand|Break down] {explain}[.| in simple terms.| like I'm {aud}.]",
+        "[Can you explain|Could you explain|Can someone tell me] {explain}[?| in simple terms?| like I'm {aud}?]",
+        "[What is|What's] the difference between {pair}?",
+        "[Is there actually a difference between|How do you tell apart] {pair}?",
+        "[List|Name|Give me] {n} {listing}.",
+        "What are [some|{n}] {listing}?",
+        "[Explain|Describe] {explain} to {aud} in [two|a few|{n}] sentences.",
+        "[I never really understood|I'm embarrassed I don't know|Nobody ever explained to me] {explain}. "
+        "[Can you give me the short version?|Where do I start?|Help?]",
+        "[Random question:|Shower thought:|Settle a debate:] [how would you explain|what's the simple answer "
+        "for|is there an easy way to explain] {explain}?",
+        "[I always mix up|I never remember the difference between] {pair}. [Help?|Can you clear it up?|"
+        "Is there a trick to remember?]",
+        "[Summarize|Give me a short summary of|Teach me] {explain} [in {n} bullet points|with an everyday "
+        "example|without any jargon].",
+    ]
+)
+
+
+def explanation(rnd: random.Random) -> str:
+    return _compose(rnd, _EXPLAIN, _EXPLANATION_BEFORE, _EXPLANATION_AFTER, 0.4, 0.35)
+
+
+# --- cooking -------------------------------------------------------------------------------
+
+_COOK = _T(
+    [
+        "[Can I substitute|What can I use instead of|Is there a swap for] {ingredient} in {dish}?",
+        "[Made|Tried making|Baked|Cooked] {dish} [last night|today|for guests|for the first time] and it {cookfail}. "
+        "[What did I do wrong?|Why?|Any idea why?|How do I fix it next time?]",
+        "[Give me|Suggest|I need] a {diet} [recipe|version] of {dish}[.| for {n} people.| that freezes well.]",
+        "[How long do I cook|How do I reheat|Can I make] {dish} in {gear}?",
+        "At what temperature [do I bake|should I cook|do I roast] {dish}[?| and for how long?]",
+        "[What can I make with|Dinner ideas using|Recipe that uses up] {ingredient}, {ingredient2} and "
+        "[rice|pasta|potatoes|bread|leftover chicken|frozen peas]?",
+        "[Is|Is it worth buying] {gear} [worth it|really useful] for {group}?",
+        "[Plan|Make] a {diet} meal plan for a week[ for {group}| on a tight budget|].",
+        "How [far ahead|many days before] can I make {dish} [for a party|for guests|and keep it in the fridge]?",
+        "[Tips for|How do I get better at|Beginner here, any advice on] making {dish}[?| at home?]",
+        "[Why does my|How do I stop my] {dish} [from sticking to|burning in] {gear}?",
+        "{dish} or {dish2} for a [potluck|picnic|bake sale|work lunch]? [Which travels better?|Which is easier?]",
+    ]
+)
+
+
+def cooking(rnd: random.Random) -> str:
+    return _compose(rnd, _COOK, _COOKING_BEFORE, _COOKING_AFTER, 0.4, 0.35)
+
+
+# --- travel --------------------------------------------------------------------------------
+
+_TRAVEL = _T(
+    [
+        "[Planning|Thinking about|We're doing] {trip} to {dest} {season}. [Where should we stay|"
+        "What shouldn't we miss|Is that a good time to go|How many days is enough]?",
+        "[Itinerary|Plan|Route] for {n} days in {dest}[ with {group}| on a budget| without a car|]?",
+        "{dest} or {dest2} for {trip}? [We like|Mostly into] [food and walking|hiking|museums|beaches|quiet places].",
+        "[Tips for|How do you deal with|Any advice on] {worry} [in|when visiting] {dest}?",
+        "[Worried about|A bit anxious about] {worry} [in|on our trip to] {dest}. [Any tips?|Should I be?]",
+        "[What should I pack for|Packing list for] {trip} to {dest} {season}?",
+        "Is {dest} [expensive|safe for a solo traveler|good for kids|walkable|crowded] {season}?",
+        "[First time flying|First trip abroad|Never traveled alone] [and|so] [I'm nervous about|"
+        "I don't know anything about] {worry}. [Any advice?|What should I know?]",
+        "How much money [should I budget|do I need] for {n} days in {dest}[ for {group}|]?",
+        "[Best|Good] day trips from {dest}[ by train| without a tour|]?",
+    ]
+)
+
+
+def travel(rnd: random.Random) -> str:
+    return _compose(rnd, _TRAVEL, _TRAVEL_BEFORE, _TRAVEL_AFTER, 0.4, 0.35)
+
+
+# --- money ---------------------------------------------------------------------------------
+
+_MONEY = _T(
+    [
+        "[What is|How does one use|Can someone explain] {money_topic}[?| and is it worth it?| in plain words?]",
+        "{money_topic} vs {money_topic2}: [which makes more sense|what's better] [for a beginner|at {age}|"
+        "on a {income} salary]?",
+        "I [make|earn|bring home] about {income} a year. [How do I|What's a realistic plan to|Help me] {money_goal}?",
+        "How much should I have in an emergency fund [at {age}|before investing|if I rent]?",
+        "[Is it dumb to ignore|Should I bother with] {money_topic} [at {age}|if I rent|on a {income} salary]?",
+        "[Make me|Suggest] a simple monthly budget to {money_goal}[.| on {income} a year.]",
+        "[Is it normal to|Is it too much to] spend {pct}% of my income on [rent|groceries|"
+        "eating out|my car|childcare|subscriptions]?",
+        "Should I put {pct}% of my [pay|income|paycheck] into [savings|a retirement account|index funds] "
+        "[or pay off debt first|before anything else|right now]?",
+        "[I'm {age} and|At {age},] I [have no savings|just got my first real job|have {dollars} saved]. "
+        "[Where do I start|What should I do first|Is it too late to start]?",
+        "Explain {money_topic} [to someone who hates numbers|in plain English|for a first-time saver].",
+        "What are the pros and cons of {money_topic} [for someone who hates numbers|for a first-time saver|at {age}]?",
+    ]
+)
+
+
+def money(rnd: random.Random) -> str:
+    return _compose(rnd, _MONEY, _MONEY_BEFORE, _MONEY_AFTER, 0.4, 0.35)
+
+
+# --- health and fitness (general, no personal data) ----------------------------------------
+
+_FIT = _T(
+    [
+        "[Give me|Make me|Suggest] {workout} [for {learner}|I can do in {mins} minutes|for {n} days a week].",
+        "[How do I|What's a realistic way to|Can I] {fit_goal} [in {n} months|at {age}|if I work long hours]?",
+        "[Do I really need to worry about|How much should I care about|Is it worth paying attention to] "
+        "{wellness}[?| as a beginner?| if I'm {age}?]",
+        "[Tips on|Any advice on|How do people manage] {wellness} [when busy|on a budget|with a desk job]?",
+        "I'm new to [the gym|running|lifting|working out]. What should {workout} look like[?| for me?]",
+        "[Is it okay to|Should I|Is it a bad idea to] [work out|run|lift|do yoga|swim|do cardio] [every day|twice a "
+        "day|when I'm sore|before breakfast|late at night|on an empty stomach][?| at {age}?| as {learner}?|, or is "
+        "that a myth?]",
+        "[What should I eat|Good snacks] [before|after] {workout}?",
+        "How many [rest days|stretching sessions|cardio sessions] [do I need|should I do] a week [to "
+        "{fit_goal}|as {learner}|]?",
+    ]
+)
+
+
+def fitness(rnd: random.Random) -> str:
+    return _compose(rnd, _FIT, _FITNESS_BEFORE, _FITNESS_AFTER, 0.4, 0.35)
+
+
+# --- study and homework ------------------------------------------------------------------
+
+_PROBLEM = _T(
+    [
+        "A recipe needs {n} cups of flour for {nn} cookies. How much flour for {nn} cookies?",
+        "A [train|bus|cyclist] [travels|goes] {nn} km in {n} hours. What is its average speed?",
+        "If a [shirt|lamp|bike|book] costs ${nn} and is {pct}% off, what is the sale price?",
+        "What is {n}/{nn} as a percentage?",
+        "A [garden|room|pool] is {n} m by {nn} m. What is its area and perimeter?",
+        "Solve {n}x + {nn} = {temp}.",
+        "The average of {n} numbers is {nn}. [If one more number is added|When one number is removed] "
+        "[the average becomes|it changes to] {pct}. What is that number?",
+        "[A|One] tank fills in {n} hours and [another|a second one] in {nn} hours. How long [together|if "
+        "both pipes are open]?",
+    ]
+)
+SLOTS["problem"] = _PROBLEM.raw
+
+
+_STUDY = _T(
+    [
+        "[How do I|Best way to|Tips to|How can I] {study}[?|? I'm in {grade}.]",
+        "[I'm struggling with|Can't get my head around|Need help with] {subject} [this semester|in school|"
+        "for my exam]. [Where should I start?|Any good way to study it?|What are the basics?]",
+        "Explain [the main idea of|the point of|the basics of] {subject} [for {learner}|in simple words|"
+        "in {n} sentences].",
+        "What is [the main idea of|the point of] {subject}[, in simple words|, for {learner}|]?",
+        "[Homework help:|Can you check my answer:|Stuck on this one:] {problem}",
+        "[Solve this step by step|Work this out for me|Show me how to solve this]: {problem}",
+        "[Make|Give me] {n} practice questions on {subject}[ with answers| for a test tomorrow|].",
+        "[How many hours a day should I|Is it better to] study for {subject} [if the exam is in {n} weeks|"
+        "in short sessions or long ones]?",
+        "[Write|Give me] [a thesis statement|an outline|a short intro] for an essay about {explain}.",
+    ]
+)
+
+
+def study(rnd: random.Random) -> str:
+    return _compose(rnd, _STUDY, _STUDY_BEFORE, _STUDY_AFTER, 0.4, 0.35)
+
+
+# --- language learning ---------------------------------------------------------------------
+
+_LANG = _T(
+    [
+        "[How do I|What's the fastest way to|Realistic plan to] [learn|get conversational in] {language}"
+        "[ in {n} months| as an adult| on my own|]?",
+        "[Can you explain|I don't get|Help me understand] {grammar} in {language}[?|. Simple examples please.]",
+        "[Is|How hard is] {language} [harder than|easier than|similar to] {language2} [for English speakers|to learn]?",
+        "[Give me|Make] {n} [simple|beginner|everyday] sentences in {language} [with translations|about "
+        "ordering food|for a trip to {dest}].",
+        "[When do I use|What's the difference between] {wordpair} in English?",
+        "[Best apps|Good podcasts|Free resources] for learning {language} [as {learner}|for travel|"
+        "if I only have {mins} minutes a day]?",
+        "[How do you say|What's the {language} for] '[where is the train station|I'm just looking|"
+        "the bill please|nice to meet you|I don't understand]'[?| and how do I pronounce it?]",
+    ]
+)
+
+
+def language_learning(rnd: random.Random) -> str:
+    return _compose(rnd, _LANG, _LANGUAGE_BEFORE, _LANGUAGE_AFTER, 0.4, 0.35)
+
+
+# --- careers --------------------------------------------------------------------------------
+
+_CAREER = _T(
+    [
+        "[How do I answer|What's a good answer to|Help me prepare for] '{iq}' [in an interview|as a "
+        "{job}|when applying to be a {job}]?",
+        "[I've been|I have been] {a_job} for {yrs} years and [I'm thinking of|I'd like to try|I keep "
+        "dreaming of] [switching to work as|moving into a role as|retraining as] {a_job2}. [Where do I start?|Is it "
+        "realistic?|What skills transfer?]",
+        "[Advice on|How do I handle|Dealing with] {career}?",
+        "[Review|Improve|What's missing from] my resume [summary|bullet point]: '[Responsible for|Helped with|"
+        "Managed] [daily tasks|a team of {n}|customer questions] [in a busy setting|and other duties]'",
+        "[What does|How much does|Is it hard to become] a {job} [do all day|make|without a degree][?|, honestly?]",
+        "[What questions should I ask|What should I wear|How early should I arrive] [at|for] an interview "
+        "for a {job} [job|role|position]?",
+        "[Write|Help me write] a short [LinkedIn headline|elevator pitch|intro] for a {job} "
+        "[looking for work|with {yrs} years of experience|moving into {job2}].",
+    ]
+)
+
+
+def careers(rnd: random.Random) -> str:
+    return _compose(rnd, _CAREER, _CAREERS_BEFORE, _CAREERS_AFTER, 0.4, 0.35)
+
+
+# --- gardening, pets, hobbies, games ---------------------------------------------------------
+
+_GARDEN = _T(
+    [
+        "[I'm seeing|There are|Noticed] {plantprob} on my {plant}[ this week| since I repotted| after the rain|]. "
+        "[What's wrong?|How do I save it?|Is it overwatering?|Should I cut those parts off?]",
+        "[How often should I water|When should I repot|How much sun does] {plant}[ need|][?| {season}?]",
+        "[Can I grow|Is it possible to grow] {plant} [on a balcony|indoors|in pots|from seed] {season}?",
+        "[Beginner|Lazy] gardener here. [What should I plant|Easiest things to grow] {season}[?| in a small yard?]",
+        "[Natural ways to get rid of|How do I prevent] {pest} on {plant}?",
+    ]
+)
+
+_PETS = _T(
+    [
+        "[My|Our] {pet} {petissue}. [How do I stop it?|Is that normal?|Any training tips?|What can we do?]",
+        "[We're thinking of getting|About to adopt|Considering] a {pet}. [What should we know?|What do we "
+        "need to buy?|Is it good with kids?]",
+        "[How much exercise does|How often should I feed|How do I groom] a {pet}[?| in summer?]",
+        "[Is it safe for a {pet} to eat|Can a {pet} have|Is it okay to give a {pet}] [cheese|grapes|peanut butter|"
+        "cooked bones|carrots|apple slices|rice]?",
+        "[Tips for|How do I handle] [moving house|a long car trip|fireworks night|leaving for work] with a {pet}?",
+    ]
+)
+
+_HOBBY = _T(
+    [
+        "[How do I get started with|Tips for|Where do I begin with] {skill}[ as {learner}| on a budget|]?",
+        "[I started|I picked up|I got into] {skill} {n} months ago and [feel stuck|stopped improving|lost motivation]. "
+        "[What helped you?|Any advice?|How do I get past this?]",
+        "[Recommend|Suggest] a {game} for {group}.",
+        "What's a good {game} for {group}?",
+        "[What's|Recommend] a {game} [like chess but faster|that takes under {mins} minutes|that "
+        "{learner} can learn quickly]?",
+        "[Rules question for|Confused about] a {game}: [can you|is it legal to] [trade on your first turn|"
+        "skip a turn|play two cards at once]?",
+        "[Is|Would] {skill} [a good hobby|worth it] for {group}[?| with little free time?]",
+        "[Give me|List] {n} [ideas|projects|challenges] to practise {skill}.",
+    ]
+)
+
+_SHOP = _T(
+    [
+        "[Which is better|What would you pick|Help me choose]: {prodpair}?",
+        "[Looking for|Need|Recommend] a {prodkind} {prodneed}. [What should I look for?|Budget is {dollars}.|"
+        "Any tips?]",
+        "[Is it worth paying more for|Are expensive ones better than cheap ones when buying] a {prodkind}?",
+        "[Pros and cons of|Thoughts on|Torn between] {prodpair} [for {group}|in a small apartment|]?",
+        "[What features matter when buying|What to check before buying] a [used|second-hand|new] {prodkind}?",
+    ]
+)
+
+
+def gardening(rnd: random.Random) -> str:
+    return _compose(rnd, _GARDEN, _GARDEN_BEFORE, _GARDEN_AFTER, 0.4, 0.35)
+
+
+def pets(rnd: random.Random) -> str:
+    return _compose(rnd, _PETS, _PETS_BEFORE, _PETS_AFTER, 0.4, 0.35)
+
+
+def hobbies(rnd: random.Random) -> str:
+    return _compose(rnd, _HOBBY, _HOBBY_BEFORE, _HOBBY_AFTER, 0.4, 0.35)
+
+
+def shopping(rnd: random.Random) -> str:
+    return _compose(rnd, _SHOP, _SHOP_BEFORE, _SHOP_AFTER, 0.4, 0.35)
