@@ -392,7 +392,8 @@ SLOTS["opener"] = _OPENERS.raw
 
 _WRITE = _T(
     [
-        "[Write|Draft|Can you write|Help me write|I need] [an|a {register}] email {email_task}[.|]",
+        "[Write|Draft|Help me write|I need] [an|a {register}] email {email_task}[.|]",
+        "[Can you write|Could you draft|Would you help me with] [an|a {register}|a short] email {email_task}?",
         "[Can you help me with|Need help with] an email {email_task}? [Keep it|It should be|Make it] {register}.",
         "[Write|Draft|Give me] {piece}[.| please.| in {n} sentences.]",
         "[Help me write|Could you write|I need] {piece}. [Keep it|Make it|Tone:] {register}"
@@ -419,7 +420,7 @@ _EXPLAIN = _T(
         "[What is|What's] the difference between {pair}?",
         "[Is there actually a difference between|How do you tell apart] {pair}?",
         "[List|Name|Give me] {n} {listing}.",
-        "What are [some|{n}] {listing}?",
+        "What are [some|{n}|a few good] {listing}[?| for {aud}?| that most people haven't heard of?]",
         "[Explain|Describe] {explain} to {aud} in [two|a few|{n}] sentences.",
         "[I never really understood|I'm embarrassed I don't know|Nobody ever explained to me] {explain}. "
         "[Can you give me the short version?|Where do I start?|Help?]",
@@ -495,7 +496,8 @@ _MONEY = _T(
         "{money_topic} vs {money_topic2}: [which makes more sense|what's better] [for a beginner|at {age}|"
         "on a {income} salary]?",
         "I [make|earn|bring home] about {income} a year. [How do I|What's a realistic plan to|Help me] {money_goal}?",
-        "How much should I have in an emergency fund [at {age}|before investing|if I rent]?",
+        "How [much|many months of expenses] should I [have|keep] in an emergency fund [at {age}|before investing|"
+        "if I rent|with {n} kids|on a {income} salary]?",
         "[Is it dumb to ignore|Should I bother with] {money_topic} [at {age}|if I rent|on a {income} salary]?",
         "[Make me|Suggest] a simple monthly budget to {money_goal}[.| on {income} a year.]",
         "[Is it normal to|Is it too much to] spend {pct}% of my income on [rent|groceries|"
@@ -523,7 +525,8 @@ _FIT = _T(
         "[Do I really need to worry about|How much should I care about|Is it worth paying attention to] "
         "{wellness}[?| as a beginner?| if I'm {age}?]",
         "[Tips on|Any advice on|How do people manage] {wellness} [when busy|on a budget|with a desk job]?",
-        "I'm new to [the gym|running|lifting|working out]. What should {workout} look like[?| for me?]",
+        "I'm new to [exercise|working out|all this]. What should {workout} look like[?| for me?| in the first "
+        "month?| at {age}?]",
         "[Is it okay to|Should I|Is it a bad idea to] [work out|run|lift|do yoga|swim|do cardio] [every day|twice a "
         "day|when I'm sore|before breakfast|late at night|on an empty stomach][?| at {age}?| as {learner}?|, or is "
         "that a myth?]",
@@ -611,7 +614,8 @@ _CAREER = _T(
         "[I've been|I have been] {a_job} for {yrs} years and [I'm thinking of|I'd like to try|I keep "
         "dreaming of] [switching to work as|moving into a role as|retraining as] {a_job2}. [Where do I start?|Is it "
         "realistic?|What skills transfer?]",
-        "[Advice on|How do I handle|Dealing with] {career}?",
+        "[Advice on|How do I handle|Dealing with|Anyone been through] {career}[?| at {age}?| as {a_job}?| in a "
+        "small town?]",
         "[Review|Improve|What's missing from] my resume [summary|bullet point]: '[Responsible for|Helped with|"
         "Managed] [daily tasks|a team of {n}|customer questions] [in a busy setting|and other duties]'",
         "[What does|How much does|Is it hard to become] a {job} [do all day|make|without a degree][?|, honestly?]",

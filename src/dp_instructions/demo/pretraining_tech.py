@@ -78,6 +78,10 @@ leave my laptop plugged in all the time|use public Wi-Fi for online banking|char
 click unsubscribe links in spam emails|let my browser save my passwords|use a free VPN
 download drivers from third-party sites|turn off my PC by holding the power button|clean my screen with alcohol wipes
 install apps from outside the app store|keep my old router that no longer gets updates
+plug my laptop into a hotel TV|use the same password for two sites|open attachments from my bank
+leave Bluetooth on all the time|let my kids use my laptop|skip a big system update|use a phone with a cracked screen
+store my photos only in the cloud|buy a refurbished phone online|run my PC with the side panel off
+share my Wi-Fi with a neighbor|use a USB stick I found|let an app read my contacts|keep my laptop on my bed
 """)
 
 SLOTS: dict = {
@@ -191,8 +195,9 @@ _CODE_HOW = _T(
 
 _CODE_SHORT = _T(
     [
-        "[What is|Explain] the difference between {pair}[?|, with a small example?]",
-        "[When should I|Why would anyone] use one over the other: {pair}?",
+        "What is the difference between {pair}[?| in practice?| and why should I care?]",
+        "Explain the difference between {pair}[.|, with a small example.| like I'm {learner}.]",
+        "[When should I use which|Which one should I reach for|Which is used more in real jobs]: {pair}?",
         "[How do I|How can I|Quick one: how to] {action} [with|in|using] {tool}?",
         "[Should I learn|Is it better to start with] {lang} or {lang2} [first|as {learner}|for getting a job]?",
         "What's a good first project in {lang} for {learner}?",
@@ -269,9 +274,10 @@ _SUPPORT = _T(
     [
         "[How do I|How can I|Is there a way to|What's the easiest way to] {howto}[?| on {os}?| on my {device}?]",
         "[Step by step please:|Can you walk me through how to|Explain to my {kin} how to] {howto}[.|?]",
-        "Is it [safe|okay|bad|a problem] to {safe}[?| long term?|, or is that a myth?|? My {kin} says no.|"
-        "? I keep reading different answers.]",
-        "[Does it actually matter if I|Should I stop trying to|Is there any harm if I] {safe}?",
+        "Is it bad to {safe}[?|, or is that a myth?| long term?|? My {kin} does it all the time.]",
+        "Is it [safe|okay] to {safe}[?|? My {kin} says no.|? I keep reading different answers.|, honestly?]",
+        "[Does it actually matter if I|Is there any harm if I|What's the worst that happens if I] {safe}"
+        "[?|? Asking before I do it again.|? Be honest.]",
         "My {kin} [gave me|handed down|bought me] [an old|a used|a refurbished] {device}. "
         "[What should I do before using it|How do I reset it properly|Is it worth upgrading it]?",
         "[Which is better for|What should I buy for] [video calls|photo editing|gaming|school work|"

@@ -379,6 +379,12 @@ a cold and the flu|speed and velocity|a lake and a pond|Wi-Fi 5 and Wi-Fi 6|mass
 a will and a trust|an ETF and a mutual fund|a sweet potato and a yam|a moth and a butterfly
 a simile and a metaphor|a meteor and a meteorite|a democracy and a republic|jam and jelly
 a violin and a fiddle|a tornado and a cyclone|a resume and a CV|margarine and butter
+a vegan and a vegetarian diet|a duvet and a comforter|a sprain and a strain|a seal and a sea lion
+an allergy and an intolerance|a bison and a buffalo|a sweater and a jumper|a tangerine and a clementine
+a gorge and a canyon|baking and roasting|a stock and a broth|a frost and a freeze|a hill and a mountain
+a leopard and a cheetah|a university and a college|an astronaut and a cosmonaut|a ship and a boat
+a salary and a wage|gross and net income|a condo and an apartment|a tariff and a tax|an ape and a monkey
+a dolphin and a porpoise|a bee and a wasp|a raven and a crow|a podcast and a radio show
 """)
 
 LIST_SUBJECTS = _pool("""
