@@ -16,10 +16,12 @@ from dp_instructions.datasets.demo_corpora import (
     DemoConversationsDataset,
     DemoEvalReferenceDataset,
     DemoPublicInstructionsDataset,
+    DemoPublicPretrainingCorpusDataset,
 )
 
 __all__ = [
     "DemoConversationsDataset",
     "DemoEvalReferenceDataset",
     "DemoPublicInstructionsDataset",
+    "DemoPublicPretrainingCorpusDataset",
 ]

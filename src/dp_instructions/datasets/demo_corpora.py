@@ -22,10 +22,15 @@ from typing import Any, NoReturn
 import polars as pl
 from kedro.io import AbstractDataset, DatasetError
 
-from dp_instructions.demo import corpus
+from dp_instructions.demo import corpus, pretraining
 from dp_instructions.exceptions import InvalidInputError
 
-__all__ = ["DemoConversationsDataset", "DemoEvalReferenceDataset", "DemoPublicInstructionsDataset"]
+__all__ = [
+    "DemoConversationsDataset",
+    "DemoEvalReferenceDataset",
+    "DemoPublicInstructionsDataset",
+    "DemoPublicPretrainingCorpusDataset",
+]
 
 
 class _GeneratedDataset(AbstractDataset[None, pl.DataFrame]):
@@ -123,6 +128,24 @@ class DemoPublicInstructionsDataset(_GeneratedDataset):
 
     def load(self) -> pl.DataFrame:
         return corpus.generate_public_instructions(self._size, self._seed)
+
+    def _describe(self) -> dict[str, Any]:
+        return {"size": self._size, "seed": self._seed}
+
+
+class DemoPublicPretrainingCorpusDataset(_GeneratedDataset):
+    """The generated public pre-training corpus: text of people asking for help (columns
+    ``id``, ``text``, ``genre``; see
+    :func:`~dp_instructions.demo.pretraining.generate_public_pretraining_corpus`)."""
+
+    def __init__(self, size: int = 30_000, seed: int = 0, metadata: dict[str, Any] | None = None) -> None:
+        super().__init__(metadata)
+        name = type(self).__name__
+        self._size = _dataset_arg(corpus.check_size, size, "size", name)
+        self._seed = _dataset_arg(corpus.check_seed, seed, "seed", name)
+
+    def load(self) -> pl.DataFrame:
+        return pretraining.generate_public_pretraining_corpus(self._size, self._seed)
 
     def _describe(self) -> dict[str, Any]:
         return {"size": self._size, "seed": self._seed}
