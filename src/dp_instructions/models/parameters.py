@@ -119,17 +119,31 @@ class TrainingParameters(Parameters):
 
 class SamplingParameters(Parameters):
     """``dp_generation.sampling``: M unconditional samples (nucleus sampling, paper: top_p 0.95,
-    temperature 1.0, M = 1,000,000). ~800 new tokens/s per CPU core for the embedded model."""
+    temperature 1.0, M = 1,000,000). ~800 new tokens/s per CPU core for the embedded model.
+
+    The same settings, with ``public_only_samples`` in place of M, sample the public base
+    model itself (node ``sample_public_base_model``): the evaluation's "public only" row,
+    the generator before DP fine-tuning. The evaluation scores every set at one common
+    sample size n = min(``evaluation.mauve.max_samples``, the smallest set's pool), so
+    ``public_only_samples`` below ``evaluation.mauve.max_samples`` shrinks n for every
+    row; it is a separate pipeline's parameter, hence not checked here."""
 
     num_samples: PositiveInt = Field(4000, description="M; paper: 1,000,000 (conf/paper)")
+    public_only_samples: PositiveInt = Field(
+        1000,
+        description="samples of the public base model itself (the evaluation's public-only baseline); keep it "
+        ">= evaluation.mauve.max_samples (demo: 500, pool 1000; paper: 5000) so it does not cap MAUVE's n",
+    )
     batch_size: PositiveInt = Field(500, description="generations per forward pass")
     max_new_tokens: PositiveInt = Field(40, description="tokens generated after <bos> at most")
     top_p: Probability = Field(0.95, description="nucleus mass")
     temperature: PositiveFloat = Field(1.0, description="softmax temperature")
 
-    def config(self, seed: int) -> SamplingConfig:
+    def config(self, seed: int, num_samples: int | None = None) -> SamplingConfig:
+        """The sampling settings for a run seeded with ``seed``: M samples, or ``num_samples``
+        (the public-only baseline) with every other setting the same."""
         return SamplingConfig(
-            num_samples=self.num_samples,
+            num_samples=self.num_samples if num_samples is None else num_samples,
             batch_size=self.batch_size,
             max_new_tokens=self.max_new_tokens,
             top_p=self.top_p,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import polars as pl
 import torch
@@ -159,3 +160,36 @@ def clean_samples(texts: list[str]) -> tuple[pl.DataFrame, dict[str, int]]:
     }
     assert counts["kept"] + counts["empty"] + counts["duplicates"] == counts["generated"]
     return unique, counts
+
+
+def sample_dataset(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    config: SamplingConfig,
+    *,
+    dataset: str,
+    id_prefix: str,
+    generator: str,
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """A catalog dataset of unconditional samples: :func:`sample_instructions`, then
+    :func:`clean_samples`, as columns ``id`` (``<id_prefix>-<sample_index, 7 digits>``),
+    ``text``, ``sample_index`` and ``generator`` (``generator`` on every row), and a report
+    that counts every sample (kept, empty, duplicate) with the throughput and the settings.
+    ``dataset`` names the output in the log."""
+    texts, stats = sample_instructions(model, tokenizer, config)
+    kept, counts = clean_samples(texts)
+    frame = kept.select(
+        pl.format(f"{id_prefix}-{{}}", pl.col("sample_index").cast(pl.Utf8).str.zfill(7)).alias("id"),
+        pl.col("text"),
+        pl.col("sample_index").cast(pl.Int64),
+        pl.lit(generator, dtype=pl.Utf8).alias("generator"),
+    )
+    log.info(
+        "%s: %d kept of %d generated (%d empty, %d duplicates)",
+        dataset,
+        counts["kept"],
+        counts["generated"],
+        counts["empty"],
+        counts["duplicates"],
+    )
+    return frame, {"counts": counts, "throughput": stats, "sampling": asdict(config)}

@@ -41,7 +41,7 @@ TINY = {
         "learning_rate": 0.004,
         "checkpoint_every": 5,
     },
-    "sampling": {"num_samples": 40, "batch_size": 20, "max_new_tokens": 12},
+    "sampling": {"num_samples": 40, "public_only_samples": 30, "batch_size": 20, "max_new_tokens": 12},
     "canaries": {"enabled": True, "repetitions": [1, 10], "per_repetition": 1, "kinds": ["phone"], "seed": 3},
 }
 PRIVACY = PrivacyParameters.model_validate(
@@ -79,6 +79,12 @@ def test_sliced_run_releases_a_generator_and_samples(tmp_path):
     plan = outputs["dp_training_report"].load()["plan"]
     assert plan["training_examples"] == 300 + 1 + 10 and record.dataset_size == 300
     assert plan["sampling_rate"] == 64 / 311 and plan["steps"] == 5  # ceil(311 / 64)
+    public_only = outputs["public_only_samples"].load()
+    public_report = outputs["public_only_sampling_report"].load()
+    assert public_only.columns == synthetic.columns and public_only["id"].str.starts_with("public-only-").all()
+    assert public_report["counts"]["generated"] == 30 and public_report["counts"]["kept"] == public_only.height
+    assert public_report["sampling"] == {**report["sampling"], "num_samples": 30}
+    assert public_only["generator"].unique().to_list() == [public_report["base_model_identity"]]
 
 
 def test_kedro_session_run_after_data_cleansing(tmp_path):
@@ -93,6 +99,9 @@ def test_kedro_session_run_after_data_cleansing(tmp_path):
     meta = json.loads((generator_dir / "metadata.json").read_text())
     assert {"adapter", "tokenizer", "base"} <= {p.name for p in generator_dir.iterdir()}
     assert meta["privacy"]["steps"] > 0 and meta["privacy"]["epsilon"] <= meta["privacy"]["epsilon_planned_total"]
+    # The public-only baseline names the very base model the DP generator was fine-tuned from.
+    public_only = pl.read_parquet(latest_version(data / "07_model_output/public_only_samples.parquet"))
+    assert public_only.height > 0 and public_only["generator"].unique().to_list() == [meta["base_model"]["identity"]]
     ledger = PrivacyLedger(data / "09_privacy/privacy_ledger.jsonl").records()
     assert [r.stage for r in ledger] == ["dp_generation.train_dp_generator"]
     first_base = latest_version(data / "06_models/public_base_model")

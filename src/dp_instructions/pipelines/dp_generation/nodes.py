@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from typing import Any
 
 import polars as pl
@@ -13,11 +12,13 @@ from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.artifact import BaseModel, GeneratorArtifact
 from dp_instructions.models.canaries import insert_canaries, make_canaries
 from dp_instructions.models.device import limit_cpu_threads, pick_device
+from dp_instructions.models.dp_training.release import base_identity
 from dp_instructions.models.generator import build_small_gpt2, load_hub_tokenizer, pretrain
 from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.models.public_base import EarlierBaseModels, public_base_identity
-from dp_instructions.models.sampling import clean_samples, sample_instructions
+from dp_instructions.models.sampling import sample_dataset
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
+from dp_instructions.models.train_generator import materialise_base
 from dp_instructions.models.train_generator import train_dp_generator as _train_dp
 from dp_instructions.privacy.ledger import PrivacyLedger
 from dp_instructions.privacy.parameters import PrivacyParameters
@@ -131,29 +132,36 @@ def sample_synthetic_instructions(
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """M unconditional samples, cleaned; every generation is counted in the report."""
     limit_cpu_threads()
-    sampling = params.sampling.config(seed)
     model = generator.model.to(pick_device(params.device))
-    texts, stats = sample_instructions(model, generator.tokenizer, sampling)
-    kept, counts = clean_samples(texts)
-    release_id = generator.metadata.get("privacy", {}).get("release_id", "")
-    frame = kept.select(
-        pl.format("synthetic-{}", pl.col("sample_index").cast(pl.Utf8).str.zfill(7)).alias("id"),
-        pl.col("text"),
-        pl.col("sample_index").cast(pl.Int64),
-        pl.lit(release_id).alias("generator"),
+    privacy = generator.metadata.get("privacy", {})
+    release_id = privacy.get("release_id", "")
+    frame, report = sample_dataset(
+        model,
+        generator.tokenizer,
+        params.sampling.config(seed),
+        dataset="synthetic_initial",
+        id_prefix="synthetic",
+        generator=release_id,
     )
-    report = {
-        "counts": counts,
-        "throughput": stats,
-        "sampling": asdict(sampling),
-        "generator_release_id": release_id,
-        "generator_epsilon": generator.metadata.get("privacy", {}).get("epsilon"),
-    }
-    log.info(
-        "synthetic_initial: %d kept of %d generated (%d empty, %d duplicates)",
-        counts["kept"],
-        counts["generated"],
-        counts["empty"],
-        counts["duplicates"],
+    return frame, {**report, "generator_release_id": release_id, "generator_epsilon": privacy.get("epsilon")}
+
+
+def sample_public_base_model(
+    base: BaseModel, tokenizer: PreTrainedTokenizerBase, params: DPGenerationParameters, seed: int
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The "public only" baseline: the public base model itself (no fine-tuning) sampled with
+    the DP generator's sampling settings, ``sampling.public_only_samples`` times. Public: the
+    model saw public data only. ``generator`` holds the base model's identity, the one the
+    DP generator's ``metadata.json`` records as ``base_model.identity``."""
+    limit_cpu_threads()
+    model = materialise_base(base, pick_device(params.device))
+    identity = base_identity(base)
+    frame, report = sample_dataset(
+        model,
+        tokenizer,
+        params.sampling.config(seed, params.sampling.public_only_samples),
+        dataset="public_only_samples",
+        id_prefix="public-only",
+        generator=identity,
     )
-    return frame, report
+    return frame, {**report, "base_model_identity": identity, "base_hub_id": base.hub_id}

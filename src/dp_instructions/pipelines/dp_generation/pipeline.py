@@ -1,5 +1,5 @@
-"""dp_generation: public_instructions -> public base model; instructions_train -> (DP) ->
-dp_generator -> synthetic_initial."""
+"""dp_generation: public_instructions -> public base model (-> public_only_samples, the
+evaluation's baseline); instructions_train -> (DP) -> dp_generator -> synthetic_initial."""
 
 from kedro.pipeline import Node, Pipeline
 
@@ -24,6 +24,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["public_instructions", "public_tokenizer", "earlier_public_base_models", P, SEED],
                 outputs="public_base_model",
                 name="build_public_base_model",
+            ),
+            # The "public only" baseline of the evaluation: reads the public model and
+            # tokenizer alone, so it neither waits for nor delays the DP training.
+            Node(
+                func=nodes.sample_public_base_model,
+                inputs=["public_base_model", "public_tokenizer", P, SEED],
+                outputs=["public_only_samples", "public_only_sampling_report"],
+                name="sample_public_base_model",
             ),
             Node(
                 func=nodes.prepare_training_data,
