@@ -8,8 +8,8 @@ few thousand private prompts cannot teach it that from scratch. The paper's LLaM
 seen the web; this corpus plays the web's part.
 
 Why it is public by construction: it has its own generators (:mod:`.pretraining_tech`,
-:mod:`.pretraining_life`), its own word lists (:mod:`.pretraining_vocab`) and its own
-topic mix (:data:`GENRES`; the private corpus is ~30% coding, this one ~12%), and it
+:mod:`.pretraining_life`, :mod:`.pretraining_home`), its own word lists
+(:mod:`.pretraining_vocab`) and its own topic mix (:data:`GENRES`; the private corpus is ~30% coding, this one ~12%), and it
 carries no personal data at all (no person names, phone numbers, emails, addresses or
 employers; only roles such as "my manager"). A test checks that it shares no word 10-gram
 with any message of the private demo conversations at the default sizes.
@@ -26,6 +26,7 @@ from itertools import accumulate
 
 import polars as pl
 
+from dp_instructions.demo import pretraining_home as home
 from dp_instructions.demo import pretraining_life as life
 from dp_instructions.demo import pretraining_tech as tech
 from dp_instructions.demo.corpus import _STREAM_PRETRAINING, _rng, check_seed, check_size
@@ -45,20 +46,20 @@ Builder = Callable[[random.Random], str]
 GENRES: tuple[tuple[str, Builder, float], ...] = (
     ("coding", tech.coding, 0.12),
     ("tech_support", tech.tech_support, 0.10),
-    ("diy_howto", life.diy, 0.09),
+    ("diy_howto", home.diy, 0.09),
     ("writing_email", life.writing, 0.10),
     ("explanation", life.explanation, 0.12),
-    ("cooking", life.cooking, 0.06),
+    ("cooking", home.cooking, 0.06),
     ("travel", life.travel, 0.05),
-    ("money", life.money, 0.05),
+    ("money", home.money, 0.05),
     ("health_fitness", life.fitness, 0.05),
     ("study_homework", life.study, 0.07),
     ("language_learning", life.language_learning, 0.03),
     ("careers", life.careers, 0.04),
-    ("gardening", life.gardening, 0.03),
-    ("pets", life.pets, 0.03),
+    ("gardening", home.gardening, 0.03),
+    ("pets", home.pets, 0.03),
     ("hobbies_games", life.hobbies, 0.04),
-    ("shopping", life.shopping, 0.02),
+    ("shopping", home.shopping, 0.02),
 )
 GENRE_NAMES: tuple[str, ...] = tuple(g[0] for g in GENRES)
 _TOTAL = sum(g[2] for g in GENRES)

@@ -141,7 +141,7 @@ SLOTS: dict = {
     "nn": _int(10, 60),
     "age": _int(22, 70),
     "yrs": _int(2, 25),
-    "mins": _int(10, 90),
+    "mins": ("10", "15", "20", "25", "30", "40", "45", "60", "90"),
     "dollars": _dollars,
     "income": _income,
     "pct": _int(3, 24),
@@ -168,7 +168,7 @@ def fix_articles(text: str) -> str:
     return _A_BEFORE_VOWEL.sub(lambda m: m.group(1) + "n", text)
 
 
-def _compose(
+def compose(
     rnd: random.Random, main: TemplateSet, before: TemplateSet, after: TemplateSet, p_before: float, p_after: float
 ) -> str:
     """The main question, sometimes with a line of context before it and a detail after."""
@@ -178,201 +178,6 @@ def _compose(
     if rnd.random() < p_after:
         text = f"{text} {after(rnd)}"
     return text
-
-
-# --- context lines and details around the main questions, per genre -------------------------
-
-_DIY_BEFORE = _T(
-    [
-        "[The house was built in the {decade}s.|It's a rental, so nothing permanent.|I have {tool} but have never used it.|My {kin} says to call a pro, but I'd like to try first.|The {room} gets a lot of moisture.|Budget is about {dollars}.|We have a {surface} in there, if that matters.|I'm renting and the landlord is slow to respond.]"
-    ]
-)
-_DIY_AFTER = _T(
-    [
-        "[How long should it take?|What could go wrong?|Do I need to shut off the water or power first?|Is {tool} enough or do I need {tool2}?|What would a pro charge for this?|Any safety stuff I should know?|Should I wear a mask for this?|What's the most common beginner mistake here?]"
-    ]
-)
-
-
-_WRITING_BEFORE = _T(
-    [
-        "[It's for my {kin}, who [is retiring after {yrs} years|just moved away|helped me a lot this year|is going through a rough time].|I'm bad at writing and always sound stiff.|English is my second language.|I've rewritten it {n} times and still hate it.|It's for work, so nothing too casual.]"
-    ]
-)
-_WRITING_AFTER = _T(
-    [
-        "[Keep it under {nn} words.|Give me two versions, one formal and one casual.|No clichés please.|Make it sound like a real person wrote it.|I'd like it to be short enough to read in a minute.|End with a clear next step.]"
-    ]
-)
-
-
-_EXPLANATION_BEFORE = _T(
-    [
-        "[My {kin} asked me this and I had no idea.|I've read a few articles and I'm still lost.|We were arguing about this at dinner.|I'm {learner}.|This came up in a podcast I was listening to.|I feel like I should know this by now.]"
-    ]
-)
-_EXPLANATION_AFTER = _T(
-    [
-        "[Use an analogy.|Keep it short.|Then give me one fun fact.|Why does it matter in everyday life?|Skip the math if you can.|Give an example I'd see at home.|What do most people get wrong about it?]"
-    ]
-)
-
-
-_COOKING_BEFORE = _T(
-    [
-        "[I only have {gear}.|Cooking for {group}.|One of us is {diet}.|I have about {mins} minutes on weeknights.|My oven runs hot.|I'm out of {ingredient}.|I'm a pretty nervous cook.]"
-    ]
-)
-_COOKING_AFTER = _T(
-    [
-        "[Can I make it ahead?|What sides go with it?|How do I scale it up for {nn} people?|How long does it keep in the fridge?|Can it be frozen?|What temperature, and for how long?|Which spices would you add?]"
-    ]
-)
-
-
-_TRAVEL_BEFORE = _T(
-    [
-        "[Budget is around {dollars} for the whole trip.|It's a trip for {group}.|We don't drive.|I get tired easily, so nothing too packed.|It's our first big trip in years.|I'm not great with crowds.|We love food markets and long walks.]"
-    ]
-)
-_TRAVEL_AFTER = _T(
-    [
-        "[Is a rail pass worth it?|Which area is best to stay in?|How far ahead should we book?|Is it better to fly or take the train?|Anything overrated we can skip?|Do we need to book restaurants ahead?]"
-    ]
-)
-
-
-_MONEY_BEFORE = _T(
-    [
-        "[I'm {age}, I rent, and I have {dollars} in savings.|I have about {dollars} of credit card debt at {pct}% interest.|My job matches retirement contributions up to {pct}%.|My income changes a lot month to month.|I never learned any of this growing up.]"
-    ]
-)
-_MONEY_AFTER = _T(
-    [
-        "[What would you do in my position?|What mistakes should I avoid?|Explain it like I'm {aud}.|Is there a simple rule of thumb?|What should I read to learn more?]"
-    ]
-)
-
-
-_FITNESS_BEFORE = _T(
-    [
-        "[I'm {age} and haven't exercised in {yrs} years.|I sit at a desk most of the day.|I have {mins} minutes a day, max.|I only have a pair of dumbbells.|I get bored with routines fast.|I tried before and gave up after {n} weeks.]"
-    ]
-)
-_FITNESS_AFTER = _T(
-    [
-        "[How soon will I notice a difference?|What should I avoid as a beginner?|How do I stay motivated?|Should I track anything?|How do I know if I'm overdoing it?]"
-    ]
-)
-
-
-_STUDY_BEFORE = _T(
-    [
-        "[I'm in {grade}.|The exam is in {n} days.|My teacher explained it but went too fast.|I've missed a couple of classes.|I'm a visual learner.|I'm helping my {kin} with homework and I'm rusty.]"
-    ]
-)
-_STUDY_AFTER = _T(
-    [
-        "[Please explain each step.|Don't just give me the answer.|Can you check my reasoning after?|Is there a shortcut?|Give me a similar one to practice.]"
-    ]
-)
-
-
-_LANGUAGE_BEFORE = _T(
-    [
-        "[I've been using an app for {n} months.|I'm moving abroad {season}.|My {kin} speaks it at home and I'd like to join in.|I studied it in school but forgot everything.|I only have {mins} minutes a day.]"
-    ]
-)
-_LANGUAGE_AFTER = _T(
-    [
-        "[Include how to pronounce it.|Please add a literal translation.|Is that formal or casual?|What would a native speaker actually say?|Any memory trick?]"
-    ]
-)
-
-
-_CAREERS_BEFORE = _T(
-    [
-        "[I'm {age} with {yrs} years as {a_job}.|I'm just out of school.|I've been job hunting for {n} months.|I have an interview next week.|My field is shrinking.]"
-    ]
-)
-_CAREERS_AFTER = _T(
-    [
-        "[How do I explain this in an interview?|What should I put on my resume?|Is a certificate worth it?|How long does the switch usually take?|What would you do?]"
-    ]
-)
-
-
-_GARDEN_BEFORE = _T(
-    [
-        "[I'm in a small apartment with one sunny window.|We get cold winters.|The soil here is mostly clay.|It's my first year gardening.|I'm away a lot, so it can't need much care.]"
-    ]
-)
-_GARDEN_AFTER = _T(
-    [
-        "[Should I use fertilizer?|How do I know if it's too late?|Is it okay for pets?|What would you plant next to it?|Is it worth starting over?]"
-    ]
-)
-
-
-_PETS_BEFORE = _T(
-    [
-        "[It's {n} years old and we adopted it {season}.|We live in a small apartment.|We have two kids under {n}.|It was a rescue, so we don't know much about its past.|We both work during the day.]"
-    ]
-)
-_PETS_AFTER = _T(
-    [
-        "[When should I see a vet about this?|Is this normal for the breed?|How long does training usually take?|What toys or gear help?|Are we doing something wrong?]"
-    ]
-)
-
-
-_HOBBY_BEFORE = _T(
-    [
-        "[I have about {mins} minutes a day.|I'm on a tight budget.|I tried it years ago and quit.|My {kin} got me into it.|I want something that isn't on a screen.]"
-    ]
-)
-_HOBBY_AFTER = _T(
-    [
-        "[What gear do I actually need?|How long until I'm decent?|Any good communities for beginners?|What should I practice first?]"
-    ]
-)
-
-
-_SHOP_BEFORE = _T(
-    [
-        "[Budget is around {dollars}.|Mine just broke after {yrs} years.|It's a gift for my {kin}.|I don't want to buy twice.|I'm in a tiny apartment.]"
-    ]
-)
-_SHOP_AFTER = _T(
-    [
-        "[What would you buy?|Is it worth waiting for a sale?|What should I avoid?|Does the brand matter much?|Is buying used a bad idea?]"
-    ]
-)
-
-
-# --- how-to and DIY -----------------------------------------------------------------------
-
-_DIY = _T(
-    [
-        "[How do I|How to|What's the {q} way to|Can a beginner] {homejob}[?| myself?| without calling someone?]",
-        "[First time homeowner here.|We just moved into an old house.|Renter here, so nothing permanent.|"
-        "Not handy at all.] [How do I|What do I need to|Any tips to] {homejob} in the {room}?",
-        "[What tools do I need to|Can I use {tool} to|Do I really need {tool} to] {homejob}?",
-        "[Is it hard to|How long does it take to|Roughly what does it cost to] {homejob}[ in an old house| myself|]?",
-        "Step by step, how do I {homejob}? I have {tool} and {tool2}[ but not much else|].",
-        "[How do you|Best way to|What actually works to] clean {dirty}[?| without ruining it?]",
-        "The {surface} in our {room} [has a crack|is stained|is peeling|feels soft in one spot|has a "
-        "weird bulge]. [Should I worry|Is this a DIY fix|What would cause that]?",
-        "[Quick DIY question:|Handy people of the internet:] [can I|should I] {homejob} and {homejob2} "
-        "[on the same weekend|in one day|without a helper]?",
-        "[Give me|List|Suggest] {n} [cheap|simple|renter-friendly|weekend] projects to make a {room} "
-        "[feel bigger|look less dated|more cozy|easier to keep clean].",
-    ]
-)
-
-
-def diy(rnd: random.Random) -> str:
-    return _compose(rnd, _DIY, _DIY_BEFORE, _DIY_AFTER, 0.4, 0.35)
 
 
 # --- writing and email requests -----------------------------------------------------------
@@ -406,9 +211,20 @@ _WRITE = _T(
     ]
 )
 
+_WRITING_BEFORE = _T(
+    [
+        "[It's for my {kin}, who [is retiring after {yrs} years|just moved away|helped me a lot this year|is going through a rough time].|I'm bad at writing and always sound stiff.|English is my second language.|I've rewritten it {n} times and still hate it.|It's for work, so nothing too casual.]"
+    ]
+)
+_WRITING_AFTER = _T(
+    [
+        "[Keep it under {nn} words.|Give me two versions, one formal and one casual.|No clichés please.|Make it sound like a real person wrote it.|I'd like it to be short enough to read in a minute.|End with a clear next step.]"
+    ]
+)
+
 
 def writing(rnd: random.Random) -> str:
-    return _compose(rnd, _WRITE, _WRITING_BEFORE, _WRITING_AFTER, 0.4, 0.35)
+    return compose(rnd, _WRITE, _WRITING_BEFORE, _WRITING_AFTER, 0.4, 0.35)
 
 
 # --- explanations and factual questions ----------------------------------------------------
@@ -433,35 +249,20 @@ _EXPLAIN = _T(
     ]
 )
 
-
-def explanation(rnd: random.Random) -> str:
-    return _compose(rnd, _EXPLAIN, _EXPLANATION_BEFORE, _EXPLANATION_AFTER, 0.4, 0.35)
-
-
-# --- cooking -------------------------------------------------------------------------------
-
-_COOK = _T(
+_EXPLANATION_BEFORE = _T(
     [
-        "[Can I substitute|What can I use instead of|Is there a swap for] {ingredient} in {dish}?",
-        "[Made|Tried making|Baked|Cooked] {dish} [last night|today|for guests|for the first time] and it {cookfail}. "
-        "[What did I do wrong?|Why?|Any idea why?|How do I fix it next time?]",
-        "[Give me|Suggest|I need] a {diet} [recipe|version] of {dish}[.| for {n} people.| that freezes well.]",
-        "[How long do I cook|How do I reheat|Can I make] {dish} in {gear}?",
-        "At what temperature [do I bake|should I cook|do I roast] {dish}[?| and for how long?]",
-        "[What can I make with|Dinner ideas using|Recipe that uses up] {ingredient}, {ingredient2} and "
-        "[rice|pasta|potatoes|bread|leftover chicken|frozen peas]?",
-        "[Is|Is it worth buying] {gear} [worth it|really useful] for {group}?",
-        "[Plan|Make] a {diet} meal plan for a week[ for {group}| on a tight budget|].",
-        "How [far ahead|many days before] can I make {dish} [for a party|for guests|and keep it in the fridge]?",
-        "[Tips for|How do I get better at|Beginner here, any advice on] making {dish}[?| at home?]",
-        "[Why does my|How do I stop my] {dish} [from sticking to|burning in] {gear}?",
-        "{dish} or {dish2} for a [potluck|picnic|bake sale|work lunch]? [Which travels better?|Which is easier?]",
+        "[My {kin} asked me this and I had no idea.|I've read a few articles and I'm still lost.|We were arguing about this at dinner.|I'm {learner}.|This came up in a podcast I was listening to.|I feel like I should know this by now.]"
+    ]
+)
+_EXPLANATION_AFTER = _T(
+    [
+        "[Use an analogy.|Keep it short.|Then give me one fun fact.|Why does it matter in everyday life?|Skip the math if you can.|Give an example I'd see at home.|What do most people get wrong about it?]"
     ]
 )
 
 
-def cooking(rnd: random.Random) -> str:
-    return _compose(rnd, _COOK, _COOKING_BEFORE, _COOKING_AFTER, 0.4, 0.35)
+def explanation(rnd: random.Random) -> str:
+    return compose(rnd, _EXPLAIN, _EXPLANATION_BEFORE, _EXPLANATION_AFTER, 0.4, 0.35)
 
 
 # --- travel --------------------------------------------------------------------------------
@@ -483,37 +284,20 @@ _TRAVEL = _T(
     ]
 )
 
-
-def travel(rnd: random.Random) -> str:
-    return _compose(rnd, _TRAVEL, _TRAVEL_BEFORE, _TRAVEL_AFTER, 0.4, 0.35)
-
-
-# --- money ---------------------------------------------------------------------------------
-
-_MONEY = _T(
+_TRAVEL_BEFORE = _T(
     [
-        "[What is|How does one use|Can someone explain] {money_topic}[?| and is it worth it?| in plain words?]",
-        "{money_topic} vs {money_topic2}: [which makes more sense|what's better] [for a beginner|at {age}|"
-        "on a {income} salary]?",
-        "I [make|earn|bring home] about {income} a year. [How do I|What's a realistic plan to|Help me] {money_goal}?",
-        "How [much|many months of expenses] should I [have|keep] in an emergency fund [at {age}|before investing|"
-        "if I rent|with {n} kids|on a {income} salary]?",
-        "[Is it dumb to ignore|Should I bother with] {money_topic} [at {age}|if I rent|on a {income} salary]?",
-        "[Make me|Suggest] a simple monthly budget to {money_goal}[.| on {income} a year.]",
-        "[Is it normal to|Is it too much to] spend {pct}% of my income on [rent|groceries|"
-        "eating out|my car|childcare|subscriptions]?",
-        "Should I put {pct}% of my [pay|income|paycheck] into [savings|a retirement account|index funds] "
-        "[or pay off debt first|before anything else|right now]?",
-        "[I'm {age} and|At {age},] I [have no savings|just got my first real job|have {dollars} saved]. "
-        "[Where do I start|What should I do first|Is it too late to start]?",
-        "Explain {money_topic} [to someone who hates numbers|in plain English|for a first-time saver].",
-        "What are the pros and cons of {money_topic} [for someone who hates numbers|for a first-time saver|at {age}]?",
+        "[Budget is around {dollars} for the whole trip.|It's a trip for {group}.|We don't drive.|I get tired easily, so nothing too packed.|It's our first big trip in years.|I'm not great with crowds.|We love food markets and long walks.]"
+    ]
+)
+_TRAVEL_AFTER = _T(
+    [
+        "[Is a rail pass worth it?|Which area is best to stay in?|How far ahead should we book?|Is it better to fly or take the train?|Anything overrated we can skip?|Do we need to book restaurants ahead?]"
     ]
 )
 
 
-def money(rnd: random.Random) -> str:
-    return _compose(rnd, _MONEY, _MONEY_BEFORE, _MONEY_AFTER, 0.4, 0.35)
+def travel(rnd: random.Random) -> str:
+    return compose(rnd, _TRAVEL, _TRAVEL_BEFORE, _TRAVEL_AFTER, 0.4, 0.35)
 
 
 # --- health and fitness (general, no personal data) ----------------------------------------
@@ -536,9 +320,20 @@ _FIT = _T(
     ]
 )
 
+_FITNESS_BEFORE = _T(
+    [
+        "[I'm {age} and haven't exercised in {yrs} years.|I sit at a desk most of the day.|I have {mins} minutes a day, max.|I only have a pair of dumbbells.|I get bored with routines fast.|I tried before and gave up after {n} weeks.]"
+    ]
+)
+_FITNESS_AFTER = _T(
+    [
+        "[How soon will I notice a difference?|What should I avoid as a beginner?|How do I stay motivated?|Should I track anything?|How do I know if I'm overdoing it?]"
+    ]
+)
+
 
 def fitness(rnd: random.Random) -> str:
-    return _compose(rnd, _FIT, _FITNESS_BEFORE, _FITNESS_AFTER, 0.4, 0.35)
+    return compose(rnd, _FIT, _FITNESS_BEFORE, _FITNESS_AFTER, 0.4, 0.35)
 
 
 # --- study and homework ------------------------------------------------------------------
@@ -568,8 +363,6 @@ _STUDY = _T(
         "Explain [the main idea of|the point of|the basics of] {subject} [for {learner}|in simple words|"
         "in {n} sentences].",
         "What is [the main idea of|the point of] {subject}[, in simple words|, for {learner}|]?",
-        "[Homework help:|Can you check my answer:|Stuck on this one:] {problem}",
-        "[Solve this step by step|Work this out for me|Show me how to solve this]: {problem}",
         "[Make|Give me] {n} practice questions on {subject}[ with answers| for a test tomorrow|].",
         "[How many hours a day should I|Is it better to] study for {subject} [if the exam is in {n} weeks|"
         "in short sessions or long ones]?",
@@ -577,9 +370,36 @@ _STUDY = _T(
     ]
 )
 
+_STUDY_BEFORE = _T(
+    [
+        "[I'm in {grade}.|The exam is in {n} days.|My teacher explained it but went too fast.|I've missed a couple of classes.|I'm a visual learner.|I'm helping my {kin} with homework and I'm rusty.]"
+    ]
+)
+_STUDY_AFTER = _T(
+    [
+        "[Please explain it step by step.|Keep it simple.|Is there a shortcut?|What do most students get wrong?|How would a teacher explain it?]"
+    ]
+)
+
+
+_HOMEWORK = _T(
+    [
+        "[Homework help:|Can you check my answer:|Stuck on this one:|Help with this please:] {problem}",
+        "[Solve this step by step|Work this out for me|Show me how to solve this|How do I set this up]: {problem}",
+    ]
+)
+_HOMEWORK_AFTER = _T(
+    [
+        "[Please explain each step.|Don't just give me the answer.|I got {nn}, is that right?|Can you check my "
+        "reasoning after?|Give me a similar one to practice.|Is there a quicker method?]"
+    ]
+)
+
 
 def study(rnd: random.Random) -> str:
-    return _compose(rnd, _STUDY, _STUDY_BEFORE, _STUDY_AFTER, 0.4, 0.35)
+    if rnd.random() < 0.3:
+        return compose(rnd, _HOMEWORK, _STUDY_BEFORE, _HOMEWORK_AFTER, 0.3, 0.4)
+    return compose(rnd, _STUDY, _STUDY_BEFORE, _STUDY_AFTER, 0.4, 0.35)
 
 
 # --- language learning ---------------------------------------------------------------------
@@ -600,9 +420,20 @@ _LANG = _T(
     ]
 )
 
+_LANGUAGE_BEFORE = _T(
+    [
+        "[I've been using an app for {n} months.|I'm moving abroad {season}.|My {kin} speaks it at home and I'd like to join in.|I studied it in school but forgot everything.|I only have {mins} minutes a day.]"
+    ]
+)
+_LANGUAGE_AFTER = _T(
+    [
+        "[Include how to pronounce it.|Please add a literal translation.|Is that formal or casual?|What would a native speaker actually say?|Any memory trick?]"
+    ]
+)
+
 
 def language_learning(rnd: random.Random) -> str:
-    return _compose(rnd, _LANG, _LANGUAGE_BEFORE, _LANGUAGE_AFTER, 0.4, 0.35)
+    return compose(rnd, _LANG, _LANGUAGE_BEFORE, _LANGUAGE_AFTER, 0.4, 0.35)
 
 
 # --- careers --------------------------------------------------------------------------------
@@ -622,39 +453,27 @@ _CAREER = _T(
         "[What questions should I ask|What should I wear|How early should I arrive] [at|for] an interview "
         "for a {job} [job|role|position]?",
         "[Write|Help me write] a short [LinkedIn headline|elevator pitch|intro] for a {job} "
-        "[looking for work|with {yrs} years of experience|moving into {job2}].",
+        "[looking for work|with {yrs} years of experience|who wants a career change|going back to work after a break].",
+    ]
+)
+
+_CAREERS_BEFORE = _T(
+    [
+        "[I've spent {yrs} years as {a_job}.|I'm {age} and changing fields.|I'm just out of school.|I've been job hunting for {n} months.|I have an interview next week.|My field is shrinking.]"
+    ]
+)
+_CAREERS_AFTER = _T(
+    [
+        "[How do I explain this in an interview?|What should I put on my resume?|Is a certificate worth it?|How long does the switch usually take?|What would you do?]"
     ]
 )
 
 
 def careers(rnd: random.Random) -> str:
-    return _compose(rnd, _CAREER, _CAREERS_BEFORE, _CAREERS_AFTER, 0.4, 0.35)
+    return compose(rnd, _CAREER, _CAREERS_BEFORE, _CAREERS_AFTER, 0.4, 0.35)
 
 
-# --- gardening, pets, hobbies, games ---------------------------------------------------------
-
-_GARDEN = _T(
-    [
-        "[I'm seeing|There are|Noticed] {plantprob} on my {plant}[ this week| since I repotted| after the rain|]. "
-        "[What's wrong?|How do I save it?|Is it overwatering?|Should I cut those parts off?]",
-        "[How often should I water|When should I repot|How much sun does] {plant}[ need|][?| {season}?]",
-        "[Can I grow|Is it possible to grow] {plant} [on a balcony|indoors|in pots|from seed] {season}?",
-        "[Beginner|Lazy] gardener here. [What should I plant|Easiest things to grow] {season}[?| in a small yard?]",
-        "[Natural ways to get rid of|How do I prevent] {pest} on {plant}?",
-    ]
-)
-
-_PETS = _T(
-    [
-        "[My|Our] {pet} {petissue}. [How do I stop it?|Is that normal?|Any training tips?|What can we do?]",
-        "[We're thinking of getting|About to adopt|Considering] a {pet}. [What should we know?|What do we "
-        "need to buy?|Is it good with kids?]",
-        "[How much exercise does|How often should I feed|How do I groom] a {pet}[?| in summer?]",
-        "[Is it safe for a {pet} to eat|Can a {pet} have|Is it okay to give a {pet}] [cheese|grapes|peanut butter|"
-        "cooked bones|carrots|apple slices|rice]?",
-        "[Tips for|How do I handle] [moving house|a long car trip|fireworks night|leaving for work] with a {pet}?",
-    ]
-)
+# --- hobbies and games ---------------------------------------------------------------------
 
 _HOBBY = _T(
     [
@@ -672,29 +491,17 @@ _HOBBY = _T(
     ]
 )
 
-_SHOP = _T(
+_HOBBY_BEFORE = _T(
     [
-        "[Which is better|What would you pick|Help me choose]: {prodpair}?",
-        "[Looking for|Need|Recommend] a {prodkind} {prodneed}. [What should I look for?|Budget is {dollars}.|"
-        "Any tips?]",
-        "[Is it worth paying more for|Are expensive ones better than cheap ones when buying] a {prodkind}?",
-        "[Pros and cons of|Thoughts on|Torn between] {prodpair} [for {group}|in a small apartment|]?",
-        "[What features matter when buying|What to check before buying] a [used|second-hand|new] {prodkind}?",
+        "[I have about {mins} minutes a day.|I'm on a tight budget.|I tried it years ago and quit.|My {kin} got me into it.|I want something that isn't on a screen.]"
+    ]
+)
+_HOBBY_AFTER = _T(
+    [
+        "[What gear do I actually need?|How long until I'm decent?|Any good communities for beginners?|What should I practice first?]"
     ]
 )
 
 
-def gardening(rnd: random.Random) -> str:
-    return _compose(rnd, _GARDEN, _GARDEN_BEFORE, _GARDEN_AFTER, 0.4, 0.35)
-
-
-def pets(rnd: random.Random) -> str:
-    return _compose(rnd, _PETS, _PETS_BEFORE, _PETS_AFTER, 0.4, 0.35)
-
-
 def hobbies(rnd: random.Random) -> str:
-    return _compose(rnd, _HOBBY, _HOBBY_BEFORE, _HOBBY_AFTER, 0.4, 0.35)
-
-
-def shopping(rnd: random.Random) -> str:
-    return _compose(rnd, _SHOP, _SHOP_BEFORE, _SHOP_AFTER, 0.4, 0.35)
+    return compose(rnd, _HOBBY, _HOBBY_BEFORE, _HOBBY_AFTER, 0.4, 0.35)

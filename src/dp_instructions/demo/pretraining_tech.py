@@ -160,7 +160,9 @@ def _js_snippet(rnd: random.Random) -> str:
 def _other_snippet(rnd: random.Random, lang: str) -> str:
     a, item = _ident(rnd), _p(rnd, CODE_NAMES)
     n = int(rnd.random() * 90) + 2
-    if lang == "Java" or lang == "C#":
+    if lang == "C#":
+        return f"var {a} = new List<int>();\n{a}.Add({n});\nConsole.WriteLine({a}[1]);"
+    if lang == "Java":
         return f'String {item} = "{item}";\nif ({item} == "{item}") {{\n    count += {n};\n}}'
     if lang == "Bash":
         return f'for f in *.txt; do\n  mv $f {item}_$f\ndone\necho "moved {n} files"'
@@ -215,8 +217,8 @@ _CODE_POST_INTRO = _T(
         "[So I'm|I'm currently] [following a tutorial|doing an online course|practising] [on|in] {=lang} "
         "and [got stuck|hit a wall|can't figure this part out].",
         "[Weird bug|Strange behaviour|Confused] [in|with] my {=lang} code[.|:|!]",
-        "[This is probably a dumb question, but|Sorry if this is obvious,|Newbie here.] "
-        "[This|The following] {=lang} code [doesn't do what I expect|gives me {devprob}|prints the wrong thing].",
+        "[This is probably a dumb question, but the|Sorry if this is obvious, but the|Newbie here. The|Okay, the] "
+        "{=lang} code [doesn't do what I expect|gives me {devprob}|prints the wrong thing].",
     ]
 )
 
@@ -225,7 +227,8 @@ _CODE_POST_CLOSE = _T(
         "[What am I doing wrong|Why does this happen|Any idea what's going on|What's the right way to do this]?",
         "It [prints|returns|shows] {n} [instead of|but I expected] {big}. [Why?|What am I missing?]",
         "[Is there a better way to write this|How would you fix it|Can someone point me in the right direction]?",
-        "[I've been stuck on this for|Spent] {n} [hours|minutes] [on this|already]. [Thanks!|Any help is appreciated.|]",
+        "[I've been stuck on this for {n} hours.|Spent {n} hours on this already.|Been at this all evening.] "
+        "[Thanks!|Any help is appreciated.|]",
     ]
 )
 
@@ -264,7 +267,8 @@ _FAULT = _T(
         "[Any ideas|What else can I try|Is it time to replace it|Is it worth repairing]?",
         "[Help! My|Ugh, my|So my|Our] {device} {fault}. It's about {yrs} years old[ and I've never had problems|]. "
         "[Is this a hardware problem|Can I fix this myself|Should I take it in]?",
-        "{device} {fault} {trigger}[. Running {os}.|, on {os}.|.] [Fix?|Ideas?|Anyone else?|How do I fix this?]",
+        "[My|Our|The] {device} {fault} {trigger}[.| and it's driving me crazy.| for the third time this week.] "
+        "[Fix?|Ideas?|Anyone else?|How do I fix this?]",
         "{app} [keeps crashing|won't open|logs me out every day|is stuck loading|got really slow] "
         "[on|since I switched to] {os}. [Already tried {fix}.|Reinstalling didn't help.|] [What now?|Ideas?|]",
     ]

@@ -72,6 +72,15 @@ join an array of strings with a separator|strip HTML tags from text|escape quote
 loop over a dictionary by key and value|sum the digits of a number|check if two strings are anagrams
 convert a hex color to RGB|find the second largest number in an array|transpose a matrix
 build a simple REST endpoint|connect to a local database|hash a password safely
+remove an item from a list by value|check if a string contains only digits|get unique values from an array
+convert a dict to JSON and back|count lines in a big file without loading it|rename files in bulk
+read an Excel sheet|make a progress bar in the terminal|sort a dictionary by its values
+find duplicates in a list|convert a timestamp to a readable date|check if a year is a leap year
+get the difference between two dates in days|reverse the words in a sentence
+limit how often a function can be called|cache the result of a slow function|read a file from a zip archive
+generate a UUID|validate a URL|parse a query string|extract numbers from a string
+turn a CSV row into an object|send an email from a script|resize an image|print a table nicely in the terminal
+compress a folder into a zip file
 """)
 
 CODE_THINGS = _pool("""
@@ -86,6 +95,8 @@ DEV_TOOLS = _pool("""
 git|Docker|VS Code|npm|pip|conda|Maven|Gradle|webpack|Vite|Kubernetes|nginx|PostgreSQL
 MySQL|SQLite|MongoDB|Redis|GitHub Actions|Jupyter|IntelliJ|Xcode|Android Studio|Homebrew
 WSL|Vim|Excel VBA|Google Sheets|Postman|yarn|Jenkins|Terraform|Ansible|cron|PowerShell
+Rust|Node|Django|Flask|React|Vue|Svelte|Tailwind|Bootstrap|Firebase|Supabase|Heroku|AWS Lambda|Cloudflare
+Figma|Unity|Godot|Arduino|Raspberry Pi|Blender|Excel formulas|Power BI|Tableau|Zapier
 """)
 
 DEV_PROBLEMS = _pool("""
@@ -115,6 +126,8 @@ laptop|phone|printer|router|smart TV|tablet|Chromebook|gaming console|pair of wi
 smartwatch|external hard drive|second monitor|mechanical keyboard|webcam|desktop PC|mesh Wi-Fi system
 e-reader|Bluetooth speaker|USB hub|graphics card|gaming mouse|old iPad|Android phone|iPhone
 MacBook|Windows PC|home server|NAS box|soundbar|streaming stick|smart doorbell|robot vacuum cleaner
+smart plug|smart light bulb|printer scanner|dash cam|VR headset|baby monitor|fitness band|digital photo frame
+old Kindle|Wi-Fi extender|docking station|portable SSD|drawing tablet|microphone|ring light
 """)
 
 OSES = _pool("""
@@ -162,6 +175,12 @@ clean a clogged dryer vent|remove rust from cast iron|fix a sticking drawer|desc
 remove a stain from a carpet|fix a dripping shower head|clean a smelly dishwasher|reset a garage door opener
 lay peel-and-stick tiles|sand and refinish a chair|fix a loose stair railing|hang curtains without drilling
 bleed a radiator|replace a cracked tile|clean an oven without harsh chemicals|patch a hole in a screen door
+replace a cabinet hinge|fix a leaking washing machine hose|paint kitchen cabinets|replace a shower cartridge
+fill gaps between floorboards|fix a stuck window|install a new doorknob|replace weather stripping on a door
+unclog a gutter|fix a noisy radiator pipe|regrout a shower|change a ceiling light fixture
+fix a cracked driveway|anchor a bookshelf to the wall|replace a broken fence board|fix a loose toilet seat
+soundproof a bedroom wall|mount a TV on drywall|replace a kitchen faucet|remove a popcorn ceiling
+fix a dripping outdoor tap|repair a torn window screen|install a smart thermostat|replace a bathroom fan
 """)
 
 ROOMS = _pool("""
@@ -200,6 +219,13 @@ pizza dough|hummus|guacamole|roast chicken|omelette|french toast|potato salad|ra
 vegetable stir fry|shepherd's pie|apple pie|cheesecake|granola|pulled pork|falafel|paella
 tomato sauce from scratch|focaccia|muffins|scones|coleslaw|quiche|mashed potatoes|gumbo|pesto
 overnight oats|pho|biryani|shakshuka|cornbread|pot roast|tiramisu|lemon bars|spring rolls
+chicken noodle soup|baked ziti|fish tacos|teriyaki salmon|egg fried noodles|beef burgers|veggie burgers
+minestrone|clam chowder|butter chicken|chana masala|jambalaya|enchiladas|quesadillas|stuffed peppers
+chicken pot pie|cinnamon rolls|bagels|pita bread|naan|tortillas|pretzels|shortbread|pavlova|bread pudding
+rice pudding|peach cobbler|key lime pie|crepes|waffles|sushi rice|miso soup|kimchi fried rice|bibimbap
+katsu curry|laksa|tom yum soup|green curry|carbonara|gnocchi|polenta|ratatouille|moussaka|borscht|goulash
+pierogi|empanadas|arepas|ceviche|frittata|meatloaf|baked beans|fried chicken|roast vegetables
+stuffed mushrooms|garlic bread|caesar salad|tabbouleh|baba ganoush
 """)
 
 INGREDIENTS = _pool("""
@@ -207,6 +233,12 @@ eggs|butter|buttermilk|heavy cream|sour cream|brown sugar|honey|baking powder|ba
 all-purpose flour|cornstarch|yeast|milk|olive oil|soy sauce|fish sauce|garlic|onions|shallots
 fresh basil|cilantro|lemon juice|white wine|chicken stock|tomato paste|coconut milk|ricotta
 parmesan|greek yogurt|maple syrup|vanilla extract|cocoa powder|rice vinegar|tahini|chickpeas
+cream cheese|mascarpone|feta|cheddar|mozzarella|almond flour|oat milk|almond milk|coconut oil|vegetable oil
+sesame oil|red wine vinegar|apple cider vinegar|balsamic vinegar|dijon mustard|mayonnaise|ketchup|sriracha
+miso paste|gochujang|curry paste|smoked paprika|cumin|turmeric|cinnamon|nutmeg|ginger|lemongrass|dried oregano
+fresh thyme|rosemary sprigs|parsley|spinach|kale|zucchini|eggplant|mushrooms|bell peppers|sweet potatoes
+canned tomatoes|black beans|lentils|quinoa|brown rice|rolled oats|breadcrumbs|panko|gelatin|powdered sugar
+molasses|dark chocolate|raisins|walnuts|pecans|peanut butter
 """)
 
 DIETS = _pool("""
@@ -235,11 +267,18 @@ Lisbon|Kyoto|Barcelona|Rome|Prague|Vienna|Amsterdam|Edinburgh|Reykjavik|Hanoi|Se
 Buenos Aires|Mexico City|Cape Town|Budapest|Copenhagen|Marrakech|Bali|the Scottish Highlands
 the Amalfi Coast|Patagonia|the Swiss Alps|Yellowstone|the Grand Canyon|Banff|Tasmania
 the Greek islands|the Dolomites|Hokkaido|Sicily|Seville|Krakow|Bruges|Quebec City|Oaxaca
+Sri Lanka|Cambodia|Laos|Nepal|Oman|Armenia|Albania|Montenegro|Slovenia
+Estonia|Latvia|Lithuania|Finland|Sweden|Denmark|the Netherlands|Belgium|Austria|Hungary|Poland|Romania
+Bulgaria|Malta|Cyprus|the Azores|Madeira|the Canary Islands|Sardinia|Corsica|Provence|Normandy
+Bavaria|the Black Forest|Cornwall|the Lake District|Wales|Northern Ireland|Nova Scotia|Vancouver Island|Alaska
+Hawaii|Colorado|Utah|New Mexico|Maine|Vermont|the Florida Keys|Puerto Rico|Belize|Guatemala|Colombia|Ecuador
+the Galapagos|Bolivia|Uruguay|Tanzania|Namibia|Botswana|Rwanda|Zanzibar|Mauritius|the Maldives|Taiwan
+Singapore|Malaysia|the Philippines|Fiji|Queensland|Western Australia
 """)
 
 TRIP_KINDS = _pool("""
 a week-long trip|a long weekend|a two-week road trip|a backpacking trip|a honeymoon
-a family vacation|a solo trip|a budget trip|a hiking trip|a ski trip|a city break
+a family vacation|a solo trip|a budget trip|a hiking trip|a city break
 a first trip abroad|a train journey|a camping trip|a food-focused trip
 """)
 
@@ -248,11 +287,16 @@ jet lag|getting around without a car|tipping customs|carrying cash vs card|stayi
 what to pack for rain|travel insurance|visa rules|phone data abroad|altitude sickness
 eating out with allergies|overpacking|bringing a stroller|booking trains in advance
 language barriers|crowds in peak season|long layovers|lost luggage|traveling with a dog
+getting sick abroad|travel with a toddler|using ATMs abroad|car rental insurance
+driving on the other side of the road|finding vegetarian food|travel adapters|motion sickness on ferries
+solo dining|overtourism|scams at train stations|changing money at the airport
 """)
 
 SEASONS = _pool("""
 in spring|in early summer|in August|in the fall|in winter|over Christmas|in the rainy season
 during school holidays|in late September|in March|in the off season|around New Year
+in early spring|in the summer holidays|at Easter|in November|in late May|in the shoulder season
+during the monsoon|in early December
 """)
 
 # --- money, careers ---------------------------------------------------------------------
@@ -278,6 +322,10 @@ project manager|UX designer|paralegal|pharmacist|mechanic|chef|librarian|social 
 product manager|lab technician|dental hygienist|web developer|civil engineer|copywriter
 sales rep|barista|warehouse worker|physical therapist|carpenter|translator|recruiter
 marketing coordinator|IT support technician|bank teller|retail manager|flight attendant
+plumber|welder|truck driver|dentist|veterinarian|architect|HR specialist|customer service rep
+real estate agent|photographer|journalist|researcher|pilot|police officer|firefighter|hairdresser
+personal trainer|video editor|game developer|data scientist|cybersecurity analyst|occupational therapist
+speech therapist|school counselor|event planner|baker|florist|tailor
 """)
 
 CAREER_TOPICS = _pool("""
@@ -286,6 +334,10 @@ a job offer with lower pay but better hours|a toxic workplace|networking as an i
 negotiating a remote work arrangement|getting my first job without experience
 a counter offer from my current job|quitting without another job lined up|a four-day week
 a long commute|going back to school part time|freelancing on the side|burnout
+a manager who micromanages|being underpaid compared to new hires|asking for more responsibility
+taking a pay cut for a better job|a job that looks nothing like the description
+working with a difficult client|moving from freelance to full time|getting a reference from an old job
+a probation review|relocating for work|taking parental leave|an unpaid internship offer
 """)
 
 INTERVIEW_QS = _pool("""
@@ -302,6 +354,9 @@ a couch to 5k plan|a full-body dumbbell workout|a beginner push-up routine|a str
 a home workout with no equipment|a kettlebell circuit|a 20-minute HIIT session|a leg day
 a beginner yoga flow|a swimming workout|a rowing machine plan|a pull-up progression
 a weekly running schedule|a core workout|a mobility routine for desk workers|a walking plan
+a beginner cycling plan|a stair climbing workout|a resistance band routine|a hiking training plan
+a balance routine|a glute workout|a stretching plan for tight hips|a jump rope routine|a beginner swim plan
+a low-impact cardio routine|a plank challenge
 """)
 
 FITNESS_GOALS = _pool("""
@@ -315,6 +370,8 @@ drinking enough water|getting more protein|cutting back on sugar|caffeine and sl
 screen time before bed|stretching after running|rest days|electrolytes|counting calories
 intermittent fasting|warming up properly|sore muscles after a workout|posture at a desk
 meal prepping for the week|fiber|eating more vegetables|breathing exercises|sunscreen
+magnesium|creatine|afternoon naps|standing desks|cold showers|foam rolling|step counts|heart rate zones
+protein shakes|eating late at night|alcohol and sleep|vitamin D in winter|taking the stairs
 """)
 
 # --- study, language learning --------------------------------------------------------------
@@ -323,6 +380,9 @@ SUBJECTS = _pool("""
 algebra|geometry|trigonometry|calculus|statistics|chemistry|physics|biology|world history
 economics|psychology|sociology|literature|philosophy|geography|earth science|computer science
 music theory|art history|anatomy|accounting|astronomy|linear algebra|organic chemistry
+probability|genetics|ecology|macroeconomics|microeconomics|US history|European history|political science
+creative writing|public speaking|nutrition|physiology|discrete math|differential equations|thermodynamics
+electronics|environmental science|marine biology
 """)
 
 STUDY_TASKS = _pool("""
@@ -366,6 +426,18 @@ how the moon affects the ocean|why onions make you cry|how a camera lens focuses
 why planes leave white trails|how yeast works|what a calorie actually is|how glasses correct vision
 why the ocean is salty|how fireworks get their colors|what a spreadsheet formula does|what RAM does
 how recycling is sorted|why metal feels colder than wood|how a touchscreen knows where you tap
+how a dishwasher cleans without scrubbing|why coffee keeps you awake|how a smoke detector works
+why we get goosebumps|how a lock and key work|how a thermostat decides when to turn on|why bananas turn brown
+how soap removes grease|why some people are left-handed|how a hybrid car saves fuel
+how sourdough starter works|why the moon looks bigger near the horizon|how hearing aids work
+what a credit report contains|how a sewing machine makes a stitch|how a piano makes sound|why salt melts ice
+how an elevator knows where to stop|what a mortgage rate is based on|how a dam makes electricity
+why some plants close at night|how a barcode scanner reads prices|how QR codes store information
+why the sea looks blue|how a compass points north|why we yawn|how a pressure cooker speeds up cooking
+how a vaccine is tested|what a time signature means in music|how a bill of lading works
+how noise travels through walls|how an X-ray image is made|why ears pop on a plane|what a food chain is
+how a solar eclipse happens|why some cheeses are moldy on purpose|how a loan amortization schedule works
+what a password manager does|how email gets from one inbox to another|what an index fund tracks
 """)
 
 COMPARE_PAIRS = _pool("""
@@ -396,11 +468,18 @@ signs a car battery is dying|foods that keep well in the freezer|good first song
 icebreaker games for a class|stretches for lower back stiffness|ways to reuse glass jars
 famous paintings everyone should know|birds you can see in a city|common job interview mistakes
 kitchen tools every beginner needs|low-maintenance dog breeds|free ways to learn to code
+movies that are good for a family night|apps that help with focus|ways to make a small bedroom feel bigger
+cheap meals that use rice|houseplants that are safe for cats|things to check before buying a used bike
+ways to cut down on food waste|outdoor games for a birthday party|skills every teenager should learn
+questions to ask at a parent teacher meeting|ways to keep a house cool without AC
+quick breakfasts without eggs|card games you can play with one deck|things to do on a long train ride
+signs a houseplant needs a bigger pot|ways to make friends in a new city|classic science fiction books
+common English idioms and what they mean|easy magic tricks for kids|things to bring to a first camping trip
 """)
 
 AUDIENCES_PUBLIC = _pool("""
 a ten year old|a total beginner|someone who hates math|my grandparents|a visiting tourist
-a middle school class|someone new to cooking|a person who never took physics|a busy parent
+a middle school class|someone who skipped science class|a person who never took physics|a busy parent
 """)
 
 # --- hobbies, games, gardening, pets -------------------------------------------------------
@@ -410,6 +489,11 @@ learning guitar|drawing faces|knitting a scarf|film photography|watercolor paint
 baking bread|chess openings|bouldering|making candles|home brewing kombucha|playing ukulele
 digital drawing|calligraphy|building model trains|embroidery|learning to juggle|sewing
 woodcarving|journaling|bird photography|playing the drums|making pottery|solving Rubik's cubes
+learning to sketch|sourdough baking|restoring old furniture|keeping a bullet journal|playing chess online
+learning magic tricks|astrophotography|drone flying|fly fishing|learning to skateboard|rock tumbling
+making jam|cross-stitch|quilting|learning the violin|building birdhouses|leathercraft|soap making
+writing short stories|learning to sing|beekeeping|geocaching|macrame|learning sign language|model painting
+home recording music
 """)
 
 GAME_KINDS = _pool("""
@@ -421,6 +505,9 @@ PLANTS = _pool("""
 tomatoes|basil|a fiddle leaf fig|a snake plant|roses|strawberries|zucchini|a monstera
 lavender|peppers|a pothos|succulents|blueberries|hydrangeas|garlic|lettuce|an orchid
 mint|a peace lily|cucumbers|a lemon tree|sunflowers|rosemary|a spider plant|carrots|an aloe
+a rubber plant|a ZZ plant|a cactus|a bonsai|a Christmas cactus|ferns|tulips|daffodils|a jade plant
+a bird of paradise|potatoes|onions|kale|spinach|pumpkins|raspberries|an apple tree|a fig tree|thyme|chives
+sweet peas|marigolds|dahlias|a hibiscus|a calathea
 """)
 
 PLANT_PROBLEMS = _pool("""
@@ -442,6 +529,8 @@ a community college class|an evening course|sixth grade|an online course|a summe
 PETS = _pool("""
 dog|puppy|cat|kitten|rabbit|hamster|guinea pig|parrot|budgie|bearded dragon|goldfish
 senior dog|rescue cat|beagle|border collie|labrador|golden retriever|husky|greyhound|dachshund
+corgi|poodle|pug|shih tzu|chihuahua|german shepherd|boxer|cockatiel|ferret|tortoise|axolotl|leopard gecko
+betta fish|chinchilla|rat|senior cat|maine coon|siamese cat|ragdoll cat
 """)
 
 PET_ISSUES = _pool("""
@@ -466,6 +555,9 @@ PRODUCT_KINDS = _pool("""
 budget laptop|pair of running shoes|office chair|vacuum cleaner|blender|winter coat|tent
 backpack for travel|set of knives|electric kettle|phone under 300 dollars|pair of hiking boots
 monitor for working from home|mattress|bike lock|rice cooker|car seat|carry-on suitcase
+dishwasher|washing machine|coffee grinder|desk lamp|robot lawn mower|space heater|dehumidifier|baby stroller
+electric toothbrush|pair of reading glasses|fitness watch|soundbar|set of pots and pans|camping stove
+rain jacket
 """)
 
 PRODUCT_NEEDS = _pool("""
@@ -490,6 +582,13 @@ resigning from my job on good terms|asking a neighbor to keep the noise down|inv
 complaining about a noisy hotel room|asking the school about a missed assignment|confirming a dentist appointment
 asking for feedback on a project|turning down a job offer|welcoming a new volunteer|rescheduling a delivery
 telling a client their order will be late|asking a contractor for a quote|requesting time off for a funeral
+asking for a deadline extension at work|following up on an unanswered job application
+thanking a host after a dinner party|asking a landlord to return my deposit
+requesting a copy of my medical records|saying goodbye to coworkers on my last day
+asking a coach about a schedule change|disputing a charge on my bill|asking a seller about a damaged item
+inviting neighbors to a street cleanup|asking a teacher how my kid is doing
+introducing two friends who should meet|turning down an invitation to a wedding
+checking in with a client after a project
 """)
 
 WRITING_PIECES = _pool("""
@@ -501,6 +600,12 @@ a toast for a friend's engagement party|a listing for a room I'm renting out|a r
 a short horror story set in a laundromat|a limerick about a lazy cat|a scene where two robots argue
 a slogan for a bake sale|a graduation card for my cousin|a sympathy card message|a dating profile blurb
 a cover letter for a part-time job|an ad for a lost dog poster|a note to a new neighbor
+a short poem for a retirement card|a welcome speech for a school event|a funny bio for a trivia team
+an intro for a cooking blog|a two-line rhyme for a birthday cake|a description for a community yard sale
+a short story about a robot learning to cook|a lullaby about the ocean
+a motivational note for a friend before an exam|an apology note to a neighbor|instructions for a house sitter
+a farewell message for a teacher|a children's story about a brave snail|a caption for a photo of a sunset
+a description of a small town for a story
 """)
 
 REGISTERS = _pool("""
