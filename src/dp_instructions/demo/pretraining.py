@@ -147,9 +147,9 @@ def pretraining_text(rnd: random.Random) -> tuple[str, str]:
     elif r < 0.18:
         text = _join(_GREETING(rnd), _join(_BACKGROUND(rnd), text))
     if "\n" not in text and len(text) < 90 and rnd.random() < 0.2:
-        text = f"{text} {_TAIL(rnd)}"
+        text = f"{life.closed(text)} {_TAIL(rnd)}"
     if rnd.random() < 0.12:
-        text = f"{text} {_SIGNOFF(rnd)}" if "\n" not in text else f"{text}\n\n{_SIGNOFF(rnd)}"
+        text = f"{life.closed(text)} {_SIGNOFF(rnd)}" if "\n" not in text else f"{text}\n\n{_SIGNOFF(rnd)}"
     if "```" not in text:
         text = _casual(rnd, text)
     return text, genre

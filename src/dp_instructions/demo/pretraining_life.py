@@ -168,6 +168,11 @@ def fix_articles(text: str) -> str:
     return _A_BEFORE_VOWEL.sub(lambda m: m.group(1) + "n", text)
 
 
+def closed(text: str) -> str:
+    """``text`` ending in punctuation, so that another sentence can follow it."""
+    return text if text[-1:] in ".?!:\"'" else f"{text}."
+
+
 def compose(
     rnd: random.Random, main: TemplateSet, before: TemplateSet, after: TemplateSet, p_before: float, p_after: float
 ) -> str:
@@ -176,7 +181,7 @@ def compose(
     if rnd.random() < p_before:
         text = f"{before(rnd)} {text}"
     if rnd.random() < p_after:
-        text = f"{text} {after(rnd)}"
+        text = f"{closed(text)} {after(rnd)}"
     return text
 
 
@@ -408,7 +413,8 @@ _LANG = _T(
     [
         "[How do I|What's the fastest way to|Realistic plan to] [learn|get conversational in] {language}"
         "[ in {n} months| as an adult| on my own|]?",
-        "[Can you explain|I don't get|Help me understand] {grammar} in {language}[?|. Simple examples please.]",
+        "[Can you explain|Could you explain] {grammar} in {language}[?|? Simple examples please.]",
+        "[I don't get|Help me understand|Explain] {grammar} in {language}[.|. Simple examples please.]",
         "[Is|How hard is] {language} [harder than|easier than|similar to] {language2} [for English speakers|to learn]?",
         "[Give me|Make] {n} [simple|beginner|everyday] sentences in {language} [with translations|about "
         "ordering food|for a trip to {dest}].",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from dp_instructions.demo.pretraining_life import fix_articles
+from dp_instructions.demo.pretraining_life import closed, fix_articles
 from dp_instructions.demo.pretraining_vocab import (
     APPS,
     CODE_GOALS,
@@ -84,6 +84,15 @@ store my photos only in the cloud|buy a refurbished phone online|run my PC with 
 share my Wi-Fi with a neighbor|use a USB stick I found|let an app read my contacts|keep my laptop on my bed
 """)
 
+
+def _two_fixes(rnd: random.Random) -> str:
+    """Two different things the user already tried: ``A and B``."""
+    n = len(TRIED_FIXES)
+    i = int(rnd.random() * n)
+    j = (i + 1 + int(rnd.random() * (n - 1))) % n
+    return f"{TRIED_FIXES[i]} and {TRIED_FIXES[j]}"
+
+
 SLOTS: dict = {
     "lang": CODE_LANGS,
     "lang2": CODE_LANGS,
@@ -101,7 +110,7 @@ SLOTS: dict = {
     "fault": DEVICE_FAULTS,
     "trigger": FAULT_TRIGGERS,
     "fix": TRIED_FIXES,
-    "fix2": TRIED_FIXES,
+    "fixes": _two_fixes,
     "app": APPS,
     "howto": TECH_HOWTOS,
     "safe": SAFETY_QS,
@@ -250,7 +259,7 @@ def coding(rnd: random.Random) -> str:
     u = rnd.random()
     if u < 0.3:
         text = _CODE_HOW(rnd)
-        return f"{text} {_CODE_AFTER(rnd)}" if rnd.random() < 0.4 else text
+        return f"{closed(text)} {_CODE_AFTER(rnd)}" if rnd.random() < 0.4 else text
     if u < 0.75:
         return _CODE_SHORT(rnd) if u < 0.5 else _PROJECT(rnd)
     lang = ("Python", "JavaScript", "Python", "TypeScript", "Java", "Bash", "Go", "C#")[int(rnd.random() * 8)]
@@ -262,7 +271,7 @@ def coding(rnd: random.Random) -> str:
 
 _FAULT = _T(
     [
-        "My {device} {fault} {trigger}. [I've tried|I already tried|Tried] {fix} and {fix2} "
+        "My {device} {fault} {trigger}. [I've tried|I already tried|Tried] {fixes} "
         "[but|and] [nothing changed|no luck|it still happens|it came back]. "
         "[Any ideas|What else can I try|Is it time to replace it|Is it worth repairing]?",
         "[Help! My|Ugh, my|So my|Our] {device} {fault}. It's about {yrs} years old[ and I've never had problems|]. "
@@ -276,7 +285,7 @@ _FAULT = _T(
 
 _SUPPORT = _T(
     [
-        "[How do I|How can I|Is there a way to|What's the easiest way to] {howto}[?| on {os}?| on my {device}?]",
+        "[How do I|How can I|Is there a way to|What's the easiest way to] {howto}[?| on {os}?| without buying anything?]",
         "[Step by step please:|Can you walk me through how to|Explain to my {kin} how to] {howto}[.|?]",
         "Is it bad to {safe}[?|, or is that a myth?| long term?|? My {kin} does it all the time.]",
         "Is it [safe|okay] to {safe}[?|? My {kin} says no.|? I keep reading different answers.|, honestly?]",
@@ -318,5 +327,5 @@ def tech_support(rnd: random.Random) -> str:
     if rnd.random() < 0.4:
         text = f"{_SUPPORT_BEFORE(rnd)} {text}"
     if rnd.random() < 0.4:
-        text = f"{text} {_SUPPORT_AFTER(rnd)}"
+        text = f"{closed(text)} {_SUPPORT_AFTER(rnd)}"
     return text

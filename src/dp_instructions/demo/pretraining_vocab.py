@@ -247,8 +247,8 @@ kid-friendly|budget|one-pot|no-oven|halal|pescatarian|low-fat|sugar-free
 """)
 
 KITCHEN_GEAR = _pool("""
-an air fryer|a slow cooker|an instant pot|a cast iron skillet|a stand mixer|a food processor
-a dutch oven|a rice cooker|a blender|a toaster oven|a pizza stone|a nonstick pan|a wok
+an air fryer|a slow cooker|an instant pot|a cast iron skillet|a dutch oven|a rice cooker
+a toaster oven|a pizza stone|a nonstick pan|a wok|a sheet pan|a microwave
 a pressure cooker|a sous vide stick|a bread machine|a grill pan|a convection oven
 """)
 
@@ -555,7 +555,7 @@ PRODUCT_KINDS = _pool("""
 budget laptop|pair of running shoes|office chair|vacuum cleaner|blender|winter coat|tent
 backpack for travel|set of knives|electric kettle|phone under 300 dollars|pair of hiking boots
 monitor for working from home|mattress|bike lock|rice cooker|car seat|carry-on suitcase
-dishwasher|washing machine|coffee grinder|desk lamp|robot lawn mower|space heater|dehumidifier|baby stroller
+dishwasher|washing machine|coffee grinder|stand mixer|food processor|desk lamp|robot lawn mower|space heater|dehumidifier|baby stroller
 electric toothbrush|pair of reading glasses|fitness watch|soundbar|set of pots and pans|camping stove
 rain jacket
 """)
