@@ -142,6 +142,7 @@ def mauve(synthetic: pl.DataFrame, resampled: pl.DataFrame, data: dict[str, Any]
             "instructions_test": MemoryDataset(data["instructions_test"]),
             "instructions_train": MemoryDataset(data["instructions_train"]),
             "public_instructions": MemoryDataset(data["public_instructions"]),
+            "public_only_samples": MemoryDataset(data["public_only_samples"]),
             "params:evaluation": MemoryDataset(params["evaluation"]),
             "params:seed": MemoryDataset(params["seed"]),
             "mauve_scores": KeptMemoryDataset(),
@@ -189,6 +190,7 @@ def main() -> None:
             "instructions_train",
             "instructions_test",
             "public_instructions",
+            "public_only_samples",
         ]
     )
     results = []

@@ -15,9 +15,11 @@ from dp_instructions.evaluation.mauve_scores import (
     bar_plot,
     compare_to_reference,
     embedding_buckets,
+    gains_sentence,
     markdown_table,
     mauve_from_histograms,
     scores_frame,
+    step_gains,
     unigram_histograms,
     unigram_mauve,
 )
@@ -92,6 +94,7 @@ def test_scores_have_the_documented_structure_and_order_sets_by_closeness():
     real = [0.4, 0.1, 0.2, 0.3]
     reference = _embedded("instructions_test", centres, real, 400, 1)
     candidates = {
+        "public_only_samples": _embedded("public_only_samples", centres, [0.0, 0.9, 0.1, 0.0], 300, 6),
         "synthetic_initial": _embedded("synthetic_initial", centres, [0.1, 0.5, 0.3, 0.1], 300, 2),
         "synthetic_resampled": _embedded("synthetic_resampled", centres, [0.35, 0.15, 0.2, 0.3], 250, 3),
         "public_instructions": _embedded("public_instructions", centres, [0.0, 0.0, 0.0, 1.0], 500, 4),
@@ -122,12 +125,21 @@ def test_scores_have_the_documented_structure_and_order_sets_by_closeness():
     assert public["reference_mass_outside_candidate"] > 0.5  # the public set covers one topic of four
     emb = {s["dataset"]: s["mean"] for s in result["scores"] if s["representation"] == "embedding"}
     assert emb["public_instructions"] < emb["synthetic_initial"] < emb["synthetic_resampled"]
-    assert emb["synthetic_initial"] < emb["instructions_train"]
+    assert emb["public_only_samples"] < emb["synthetic_initial"] < emb["instructions_train"]
 
     frame = scores_frame(result)
     assert frame["dataset"].to_list() == list(COMPARED)
+    assert COMPARED[:3] == ("public_only_samples", "synthetic_initial", "synthetic_resampled")
     table = markdown_table(result)
     assert table.count("\n| ") == 1 + len(COMPARED) and "n = 250" in table
+    # What each step adds, row to row, in both representations.
+    fine_tuning, resampling = step_gains(result, "embedding")
+    assert (fine_tuning.before, fine_tuning.after) == ("public_only_samples", "synthetic_initial")
+    assert (resampling.before, resampling.after) == ("synthetic_initial", "synthetic_resampled")
+    assert fine_tuning.gain == pytest.approx(emb["synthetic_initial"] - emb["public_only_samples"])
+    assert fine_tuning.gain > 0 and fine_tuning.beyond_spread
+    assert "What each step adds to unigram MAUVE: DP fine-tuning " in table
+    assert f"What each step adds to embedding MAUVE: {fine_tuning.describe()}; {resampling.describe()}." in table
     fig = bar_plot(result)
     assert isinstance(fig, Figure) and len(fig.axes[0].containers) >= 2
 
@@ -148,3 +160,31 @@ def test_pools_are_seeded_uniform_subsets():
     assert len(pool.texts) == 30 and set(pool.texts) <= set(texts.texts)
     assert draw_pool(texts, 30, seed=4) == pool and draw_pool(texts, 30, seed=5) != pool
     assert draw_pool(texts, None, seed=4) is texts
+
+
+def _scores(means: dict[str, tuple[float, float]]) -> dict:
+    return {
+        "scores": [{"dataset": d, "representation": "unigram", "mean": m, "std": sd} for d, (m, sd) in means.items()]
+    }
+
+
+def test_step_gains_say_what_each_step_adds_against_the_spread():
+    result = _scores(
+        {
+            "public_only_samples": (0.030, 0.002),
+            "synthetic_initial": (0.042, 0.001),
+            "synthetic_resampled": (0.045, 0.004),
+        }
+    )
+    fine_tuning, resampling = step_gains(result, "unigram")
+    assert fine_tuning.step == "DP fine-tuning" and fine_tuning.beyond_spread
+    assert resampling.step == "resampling" and not resampling.beyond_spread  # 0.003 < spread 0.004
+    assert fine_tuning.describe() == (
+        "DP fine-tuning +0.012 (public_only_samples 0.030 ± 0.002 → synthetic_initial 0.042 ± 0.001; "
+        "beyond the spread over seeds)"
+    )
+    assert "within the spread over seeds" in resampling.describe()
+    # A run without the public-only row still says what resampling adds; one with neither step says nothing.
+    without = _scores({"synthetic_initial": (0.042, 0.001), "synthetic_resampled": (0.060, 0.001)})
+    assert [g.step for g in step_gains(without, "unigram")] == ["resampling"]
+    assert step_gains(without, "embedding") == [] and gains_sentence(without, "embedding") == ""

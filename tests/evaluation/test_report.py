@@ -5,9 +5,15 @@ from __future__ import annotations
 from dp_instructions.evaluation.report import build_report, mauve_verdict
 
 
-def mauve_result(initial: float, resampled: float, outside: tuple[float, float] = (0.3, 0.2)) -> dict:
+def mauve_result(
+    initial: float, resampled: float, outside: tuple[float, float] = (0.3, 0.2), public_only: tuple | None = (0.2, 0.5)
+) -> dict:
+    """Scores of every compared set; ``public_only`` is (MAUVE, share outside) of the
+    public base model's samples, or None for a result without that row."""
     scores = []
+    rows = [] if public_only is None else [("public_only_samples", *public_only)]
     for name, value, out in (
+        *rows,
         ("synthetic_initial", initial, outside[0]),
         ("synthetic_resampled", resampled, outside[1]),
         ("public_instructions", 0.1, 0.9),
@@ -162,5 +168,25 @@ def test_verdict_compares_the_gap_with_the_spread_and_explains_saturation():
     assert mauve_verdict(mauve_result(0.5, 0.7))[0] == "ok"
     kind, text = mauve_verdict(mauve_result(0.7, 0.69))
     assert kind == "warn" and "did not improve" in text
-    kind, text = mauve_verdict(mauve_result(0.0, 0.0, outside=(0.75, 0.65)))
+    kind, text = mauve_verdict(mauve_result(0.0, 0.0, outside=(0.75, 0.65), public_only=(0.0, 0.9)))
     assert kind == "warn" and "saturated" in text and "75% -> 65% outside" in text and "moved them closer" in text
+    assert "public only): 0.000 ± 0.010" in text
+    assert "DP fine-tuning moved them closer (90% of the public-only samples outside -> 75% of the initial" in text
+    kind, text = mauve_verdict(mauve_result(0.0, 0.0, outside=(0.75, 0.65), public_only=None))
+    assert "public only" not in text and "DP fine-tuning" not in text and "75% -> 65% outside" in text
+
+
+def test_the_mauve_section_orders_the_stages_and_says_what_each_step_adds():
+    page = build_report(mauve_result(0.5, 0.7), SWEEP, AUDIT_EMPTY, PRIVACY)
+    table = page[page.index("1. Distribution gap") : page.index("2. Resampling sweep")]
+    rows = [table.index(f"<td>{d}</td>") for d in ("public_only_samples", "synthetic_initial", "synthetic_resampled")]
+    assert rows == sorted(rows)
+    for rep in ("unigram", "embedding"):
+        assert (
+            f"What each step adds to {rep} MAUVE: DP fine-tuning +0.300 (public_only_samples 0.200 ± 0.010 → "
+            "synthetic_initial 0.500 ± 0.010; beyond the spread over seeds); resampling +0.200 (synthetic_initial "
+            "0.500 ± 0.010 → synthetic_resampled 0.700 ± 0.010; beyond the spread over seeds)." in table
+        )
+    # An older result without the public-only row: resampling alone.
+    page = build_report(mauve_result(0.5, 0.7, public_only=None), SWEEP, AUDIT_EMPTY, PRIVACY)
+    assert "What each step adds to embedding MAUVE: resampling +0.200" in page and "DP fine-tuning +" not in page

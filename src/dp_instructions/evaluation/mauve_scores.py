@@ -47,10 +47,21 @@ from dp_instructions.exceptions import InvalidInputError
 log = logging.getLogger(__name__)
 
 REFERENCE = "instructions_test"
-#: Compared sets in table order: the two synthetic sets, the out-of-distribution public
-#: baseline and the real training split (an upper reference: real vs real).
-COMPARED = ("synthetic_initial", "synthetic_resampled", "public_instructions", "instructions_train")
+#: The public base model's own samples (no fine-tuning): the "public only" baseline, the row
+#: that shows what DP fine-tuning adds.
+PUBLIC_ONLY = "public_only_samples"
+#: Compared sets in table order: the method's stages (public only -> DP fine-tuned ->
+#: resampled), the out-of-distribution public corpus and the real training split (an upper
+#: reference: real vs real).
+COMPARED = (PUBLIC_ONLY, "synthetic_initial", "synthetic_resampled", "public_instructions", "instructions_train")
 REPRESENTATIONS = ("unigram", "embedding")
+#: The method's steps, each between two rows of the table: what it adds is the difference.
+STEPS = (
+    ("DP fine-tuning", PUBLIC_ONLY, "synthetic_initial"),
+    ("resampling", "synthetic_initial", "synthetic_resampled"),
+)
+#: A MAUVE difference smaller than this is not called a change, whatever the spread.
+MIN_GAP = 0.005
 #: mauve-text's default discretisation of the divergence curve.
 DIVERGENCE_CURVE_POINTS = 25
 
@@ -250,6 +261,67 @@ def scores_frame(result: Mapping[str, Any]) -> pl.DataFrame:
     return pl.DataFrame([rows[d] for d in order])
 
 
+@dataclass(frozen=True)
+class StepGain:
+    """What one step of the method adds to MAUVE in one representation: the difference of
+    the means of the rows after and before it, set against the spread over seeds."""
+
+    step: str
+    representation: str
+    before: str
+    after: str
+    before_mean: float
+    before_std: float
+    after_mean: float
+    after_std: float
+
+    @property
+    def gain(self) -> float:
+        return self.after_mean - self.before_mean
+
+    @property
+    def beyond_spread(self) -> bool:
+        """Whether the difference exceeds the larger of the two spreads over seeds (and
+        :data:`MIN_GAP`): a smaller one is no evidence either way."""
+        return abs(self.gain) > max(self.before_std, self.after_std, MIN_GAP)
+
+    def describe(self) -> str:
+        where = "beyond the spread over seeds" if self.beyond_spread else "within the spread over seeds"
+        return (
+            f"{self.step} {self.gain:+.3f} ({self.before} {self.before_mean:.3f} ± {self.before_std:.3f} → "
+            f"{self.after} {self.after_mean:.3f} ± {self.after_std:.3f}; {where})"
+        )
+
+
+def step_gains(result: Mapping[str, Any], representation: str) -> list[StepGain]:
+    """The :data:`STEPS` whose two rows the result holds, in order."""
+    rows = {s["dataset"]: s for s in result["scores"] if s["representation"] == representation}
+    return [
+        StepGain(
+            step,
+            representation,
+            before,
+            after,
+            rows[before]["mean"],
+            rows[before]["std"],
+            rows[after]["mean"],
+            rows[after]["std"],
+        )
+        for step, before, after in STEPS
+        if before in rows and after in rows
+    ]
+
+
+def gains_sentence(result: Mapping[str, Any], representation: str) -> str:
+    """One sentence: what DP fine-tuning (synthetic_initial − public only) and resampling
+    (synthetic_resampled − synthetic_initial) add to ``representation`` MAUVE, each with
+    the two rows' spreads; empty when the result holds neither step."""
+    gains = step_gains(result, representation)
+    if not gains:
+        return ""
+    return f"What each step adds to {representation} MAUVE: " + "; ".join(g.describe() for g in gains) + "."
+
+
 def markdown_table(result: Mapping[str, Any]) -> str:
     emb = result["settings"]["embedding"]
     lines = [
@@ -266,8 +338,9 @@ def markdown_table(result: Mapping[str, Any]) -> str:
             f"| {row['embedding_mean']:.3f} ± {row['embedding_std']:.3f} "
             f"| {row['unigram_outside']:.0%}, {row['embedding_outside']:.0%} |"
         )
+    gains = [gains_sentence(result, rep) for rep in REPRESENTATIONS]
+    lines += ["", *(f"{g}\n" for g in gains if g)]
     lines += [
-        "",
         f"Embeddings: {emb['model']}. Last column: share of the set's word mass on words, and of its "
         "samples in embedding buckets, that the reference sample does not have (MAUVE saturates "
         "near 0 as it approaches 100%).",

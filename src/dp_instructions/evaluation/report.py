@@ -75,15 +75,17 @@ def _box(kind: str, text: str) -> str:
 #: Below this, MAUVE at c = 10 says "barely overlapping" and no longer ranks sets.
 SATURATED = 0.05
 #: A difference smaller than this is not called an improvement, whatever the spread.
-MIN_GAP = 0.005
+MIN_GAP = mauve_mod.MIN_GAP
 
 
 def mauve_verdict(mauve: Mapping[str, Any]) -> tuple[str, str]:
     """Whether the resampled set beats the initial one on embedding MAUVE, by how much
     compared with the spread over seeds, and, when both scores are saturated near 0, how
-    far apart the sets are and whether resampling moved them closer."""
+    far apart the sets are and whether resampling (and, given the public-only row, DP
+    fine-tuning) moved them closer."""
     scores = {(s["dataset"], s["representation"]): s for s in mauve["scores"]}
     init, res = scores.get(("synthetic_initial", "embedding")), scores.get(("synthetic_resampled", "embedding"))
+    public = scores.get((mauve_mod.PUBLIC_ONLY, "embedding"))
     if not init or not res:
         return "note", "The initial / resampled comparison is not available in this run."
     gap = res["mean"] - init["mean"]
@@ -92,13 +94,22 @@ def mauve_verdict(mauve: Mapping[str, Any]) -> tuple[str, str]:
         f"Embedding MAUVE: resampled {res['mean']:.3f} ± {res['std']:.3f} vs initial "
         f"{init['mean']:.3f} ± {init['std']:.3f} (difference {gap:+.3f})."
     )
+    if public:
+        text += f" The public base model alone (public only): {public['mean']:.3f} ± {public['std']:.3f}."
     if max(init["mean"], res["mean"]) < SATURATED:
         a, b = init["candidate_mass_outside_reference"], res["candidate_mass_outside_reference"]
         moved = "moved them closer" if b < a else "did not move them closer"
+        fine_tuning = ""
+        if public:
+            p = public["candidate_mass_outside_reference"]
+            fine_tuning = (
+                f" DP fine-tuning {'moved them closer' if a < p else 'did not move them closer'} "
+                f"({p:.0%} of the public-only samples outside -> {a:.0%} of the initial ones)."
+            )
         return "warn", text + (
             f" Both scores are saturated near 0: {a:.0%} of the initial and {b:.0%} of the resampled synthetic "
             f"samples fall in embedding buckets that hold no {mauve['reference']} instruction, so the synthetic and "
-            f"real instructions barely overlap and MAUVE cannot rank the two sets. Resampling {moved} "
+            f"real instructions barely overlap and MAUVE cannot rank the two sets.{fine_tuning} Resampling {moved} "
             f"({a:.0%} -> {b:.0%} outside). The generator's samples are the bottleneck, not the resampling: "
             "see unigram MAUVE and the samples themselves. tests/benchmarks/diagnose_embedding_mauve.py "
             "separates the two: it resamples the samples of generators fine-tuned other ways (README, evaluation)."
@@ -130,12 +141,24 @@ def _mauve_section(mauve: Mapping[str, Any], resampling: Mapping[str, Any]) -> s
         f"over seeds {mauve['seeds']}. Unigram: word distributions, c = {mauve['settings']['unigram']['scaling']:g}. "
         f"Embedding: {html.escape(str(emb['model']))}, {emb['num_buckets']} k-means buckets, c = {emb['scaling']:g}.</p>"
         + html_table(rows)
+        + _gains_paragraph(mauve)
         + _box(kind, verdict)
         + _resampling_line(resampling)
         + figure_html(mauve_mod.bar_plot(mauve), "MAUVE bar plot")
         + "<p class='note'>Rows per dataset (pool = texts embedded and sampled from):</p>"
         + html_table(sizes)
     )
+
+
+def _gains_paragraph(mauve: Mapping[str, Any]) -> str:
+    """What each step of the method adds, row to row: DP fine-tuning (synthetic_initial −
+    public only, the public base model's own samples) and resampling (synthetic_resampled −
+    synthetic_initial), per representation, with the spreads over seeds."""
+    sentences = [mauve_mod.gains_sentence(mauve, rep) for rep in mauve_mod.REPRESENTATIONS]
+    sentences = [s for s in sentences if s]
+    if not sentences:
+        return ""
+    return "<p>" + "<br>".join(html.escape(s) for s in sentences) + "</p>"
 
 
 def _resampling_line(resampling: Mapping[str, Any]) -> str:

@@ -48,6 +48,9 @@ def upstream() -> dict[str, pl.DataFrame]:
         pl.int_range(0, 200).alias("sample_index"), pl.lit("dp_generator").alias("generator")
     )
     resampled = fakes.frame(fakes.texts(100, 21, fakes.REAL_MIX), "res").with_columns(pl.lit(0).alias("cluster"))
+    public_only = fakes.frame(fakes.texts(150, 23, {"cooking": 0.8, "email": 0.2}), "public-only").with_columns(
+        pl.int_range(0, 150).alias("sample_index"), pl.lit("sha256:base").alias("generator")
+    )
     public = fakes.frame(fakes.texts(200, 22, {"cooking": 0.7, "travel": 0.3}), "pub").with_columns(
         pl.lit("qa").alias("task")
     )
@@ -56,6 +59,7 @@ def upstream() -> dict[str, pl.DataFrame]:
         "instructions_train": fakes.frame(fakes.texts(200, 11, fakes.REAL_MIX), "train"),
         "instructions_val": fakes.frame(fakes.texts(80, 12, fakes.REAL_MIX), "val"),
         "public_instructions": public,
+        "public_only_samples": public_only,
         "synthetic_initial": initial,
         "synthetic_resampled": resampled,
         "canaries": fakes.canaries(),
@@ -126,9 +130,12 @@ def test_pipeline_produces_every_output_with_its_structure(tmp_path):
     mauve = out["mauve_scores"]
     assert mauve["sample_size"] == 40 and mauve["datasets"]["synthetic_initial"]["pool"] == 60
     assert mauve["datasets"]["synthetic_initial"]["rows"] == 200
-    assert len(mauve["scores"]) == 8 and all(len(s["per_seed"]) == 2 for s in mauve["scores"])
+    assert mauve["datasets"]["public_only_samples"] == {"rows": 150, "excluded_rows": 0, "pool": 60}
+    assert len(mauve["scores"]) == 10 and all(len(s["per_seed"]) == 2 for s in mauve["scores"])
     assert mauve["settings"]["embedding"]["num_buckets"] == 4  # 500 capped at n / 10
-    assert out["mauve_scores_table"].count("\n| ") == 5
+    table = out["mauve_scores_table"]
+    assert table.count("\n| ") == 6 and table.index("| public_only_samples |") < table.index("| synthetic_initial |")
+    assert "What each step adds to embedding MAUVE: DP fine-tuning " in table
     assert all(
         isinstance(out[f], Figure)
         for f in ("mauve_scores_plot", "resampling_sweep_mauve_plot", "resampling_sweep_samples_plot")
@@ -162,6 +169,7 @@ def test_pipeline_produces_every_output_with_its_structure(tmp_path):
     page = out["evaluation_report"]
     assert page.count("data:image/png;base64,") == 3 and "canary-phone-x30-0" in page
     assert "0.410 before, 0.050 after" in page
+    assert "What each step adds to unigram MAUVE: DP fine-tuning " in page and "public only" in page
 
 
 def test_audit_without_a_built_control_reports_the_dp_generator_alone(tmp_path):

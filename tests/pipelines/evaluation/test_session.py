@@ -72,6 +72,7 @@ def test_session_run_writes_every_versioned_output(tmp_path, monkeypatch):
         assert latest_version(reporting / name).stat().st_size > 100, name
     mauve = json.loads(latest_version(reporting / "mauve_scores.json").read_text())
     assert mauve["datasets"]["public_instructions"]["rows"] == RUNTIME["demo_public_instructions"]
+    assert mauve["datasets"]["public_only_samples"]["rows"] == 150  # read from its catalog entry
     audit = json.loads(latest_version(reporting / "canary_audit.json").read_text())
     assert audit["control"].startswith("included") and len(audit["rows"]) == 4
 

@@ -37,6 +37,7 @@ def embed_comparison_sets(
     instructions_test: pl.DataFrame,
     instructions_train: pl.DataFrame,
     public_instructions: pl.DataFrame,
+    public_only_samples: pl.DataFrame,
     synthetic_resampled: pl.DataFrame,
     initial_pool: EmbeddedTexts,
     params: EvaluationParameters,
@@ -48,6 +49,7 @@ def embed_comparison_sets(
         mauve_scores.REFERENCE: instructions_test,
         "instructions_train": instructions_train,
         "public_instructions": public_instructions,
+        mauve_scores.PUBLIC_ONLY: public_only_samples,
         "synthetic_resampled": synthetic_resampled,
     }
     pools = [draw_pool(dataset_texts(frame, name), params.mauve.pool_size, seed) for name, frame in frames.items()]

@@ -30,6 +30,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "instructions_test",
                     "instructions_train",
                     "public_instructions",
+                    "public_only_samples",
                     "synthetic_resampled",
                     "evaluation_initial_pool",
                     P,
