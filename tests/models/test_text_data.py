@@ -4,9 +4,12 @@ so neither pre-training nor DP fine-tuning teaches that a truncated instruction 
 from __future__ import annotations
 
 import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dp_instructions.exceptions import InvalidInputError
-from dp_instructions.models.text_data import encode_instructions
+from dp_instructions.models.text_data import encode_instructions, length_bucketed_batches, sequence_loss
 
 
 def tokens(tokenizer, text: str) -> list[int]:
@@ -52,3 +55,31 @@ def test_a_batch_mixes_both_and_the_shapes_are_fixed(tiny_tokenizer):
 def test_too_short_a_length_is_refused(tiny_tokenizer):
     with pytest.raises(InvalidInputError, match="max_length"):
         encode_instructions(tiny_tokenizer, ["x"], max_length=2)
+
+
+@given(
+    lengths=st.lists(st.integers(min_value=1, max_value=48), min_size=1, max_size=300),
+    batch_size=st.integers(min_value=1, max_value=40),
+    seed=st.integers(min_value=0, max_value=2**31),
+)
+@settings(max_examples=60, deadline=None)
+def test_bucketed_batches_cover_every_row_once(lengths, batch_size, seed):
+    batches = length_bucketed_batches(torch.tensor(lengths), batch_size, torch.Generator().manual_seed(seed))
+    rows = torch.cat(batches).tolist()
+    assert sorted(rows) == list(range(len(lengths)))
+    assert all(1 <= len(b) <= batch_size for b in batches)
+
+
+def test_bucketed_batches_hold_similar_lengths_and_trimming_keeps_the_loss():
+    gen = torch.Generator().manual_seed(0)
+    lengths = torch.randint(3, 49, (4096,), generator=gen)
+    batches = length_bucketed_batches(lengths, 32, gen)
+    padded = sum(len(b) * int(lengths[b].max()) for b in batches)
+    assert padded < 1.1 * int(lengths.sum())  # vs ~1.9x for random batches of this spread
+    # A batch trimmed to its longest row has the loss of the untrimmed batch.
+    ids = torch.randint(0, 50, (4, 12), generator=gen)
+    mask = torch.tensor([[1] * n + [0] * (12 - n) for n in (3, 7, 5, 7)])
+    logits = torch.randn(4, 12, 50, generator=gen)
+    full = sequence_loss(logits, ids, mask)
+    trimmed = sequence_loss(logits[:, :7], ids[:, :7], mask[:, :7], max_length=12)
+    torch.testing.assert_close(full, trimmed)

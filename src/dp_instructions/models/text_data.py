@@ -32,14 +32,34 @@ def encode_instructions(
     return ids, mask
 
 
-def sequence_loss(logits: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+def sequence_loss(
+    logits: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor, max_length: int | None = None
+) -> torch.Tensor:
     """Per-example loss: the summed next-token loss over real tokens divided by the
     maximum sequence length (paper, footnote 4), so every example weighs by its length
-    the same way whatever the padding of its batch. Shape: (batch,)."""
+    the same way whatever the padding of its batch. ``max_length`` defaults to the
+    batch's width; a batch trimmed to its longest row passes the untrimmed width.
+    Shape: (batch,)."""
     shift_logits = logits[:, :-1, :]
     targets = input_ids[:, 1:]
     target_mask = attention_mask[:, 1:].to(shift_logits.dtype)
     token_loss = torch.nn.functional.cross_entropy(
         shift_logits.reshape(-1, shift_logits.size(-1)), targets.reshape(-1), reduction="none"
     ).view_as(targets)
-    return (token_loss * target_mask).sum(dim=1) / input_ids.size(1)
+    return (token_loss * target_mask).sum(dim=1) / (max_length or input_ids.size(1))
+
+
+def length_bucketed_batches(lengths: torch.Tensor, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
+    """One epoch of shuffled batches whose rows have similar lengths, so that a batch
+    trimmed to its longest row carries little padding: a random order is cut into chunks
+    of 64 batches, each chunk is sorted by length and cut into batches, and the batches
+    of all chunks are shuffled together. Every row appears exactly once."""
+    order = torch.randperm(len(lengths), generator=generator)
+    chunk = batch_size * 64
+    batches: list[torch.Tensor] = []
+    for begin in range(0, len(order), chunk):
+        part = order[begin : begin + chunk]
+        part = part[torch.argsort(lengths[part], stable=True)]
+        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
+    shuffle = torch.randperm(len(batches), generator=generator).tolist()
+    return [batches[i] for i in shuffle]
