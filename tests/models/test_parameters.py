@@ -32,6 +32,7 @@ DEMO_RUN = {
         "epochs": 3,
         "batch_size": 64,
         "learning_rate": 0.003,
+        "include_public_instructions": False,
     },
     "finetune": DPFineTuneConfig(
         expected_batch_size=512,

@@ -104,7 +104,7 @@ def pretrain(
 ) -> dict[str, float]:
     """Ordinary (non-private) causal-LM training on public text. Returns loss figures."""
     if not texts:
-        raise InvalidInputError("dataset `public_instructions` is empty: nothing to pre-train on")
+        raise InvalidInputError("no public text to pre-train on")
     device = device or pick_device()
     model.to(device).train()
     ids, mask = encode_instructions(tokenizer, texts, max_length)

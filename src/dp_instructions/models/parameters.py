@@ -55,6 +55,11 @@ class PretrainingParameters(Parameters):
     epochs: PositiveInt = Field(3, description="passes over the public corpus")
     batch_size: PositiveInt = Field(64, description="examples per step")
     learning_rate: PositiveFloat = Field(0.003, description="peak of the one-cycle schedule (AdamW)")
+    include_public_instructions: bool = Field(
+        False,
+        description="also pre-train on `public_instructions` (classic NLP tasks, the evaluation's out-of-domain "
+        "baseline); the default learns from `public_pretraining_corpus` alone",
+    )
 
     @model_validator(mode="after")
     def _heads_divide_width(self) -> PretrainingParameters:

@@ -1,6 +1,6 @@
 """Reuse of the embedded public base model across runs.
 
-Why: the small GPT-2 pre-trained on ``public_instructions`` is public and fully determined
+Why: the small GPT-2 pre-trained on public text (``public_pretraining_corpus``) is public and fully determined
 by its inputs (the public texts, the pre-training settings, the seed, the tokenizer, the
 device type and this code's format), yet pre-training it costs minutes on a CPU. So each
 pre-trained model records an *identity*, a digest of exactly those inputs, in its
@@ -29,7 +29,7 @@ from dp_instructions.models.dp_training.release import tokenizer_identity
 
 __all__ = ["PUBLIC_BASE_FORMAT", "EarlierBaseModel", "EarlierBaseModels", "public_base_identity"]
 
-PUBLIC_BASE_FORMAT = 1
+PUBLIC_BASE_FORMAT = 2
 """Bump when the pre-training code changes what a given identity's inputs produce (model
 construction, the loop, the RNG use), so that earlier models stop matching."""
 

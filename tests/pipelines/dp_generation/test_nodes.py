@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+import huggingface_hub
+import polars as pl
 import pytest
 import torch
 
@@ -16,6 +18,7 @@ from dp_instructions.models.generator import load_hub_tokenizer
 from dp_instructions.models.parameters import DPGenerationParameters
 from dp_instructions.pipelines.dp_generation.nodes import (
     build_public_tokenizer,
+    collect_public_pretraining_texts,
     sample_public_base_model,
     sample_synthetic_instructions,
 )
@@ -23,9 +26,26 @@ from dp_instructions.pipelines.dp_generation.nodes import (
 
 @pytest.mark.parametrize("base_model", ["/nonexistent/model/dir", "no-such-org/no-such-model"])
 def test_a_base_model_that_cannot_be_loaded_names_the_parameter(base_model, monkeypatch):
+    # The hub library reads HF_HUB_OFFLINE when imported: set the constant too, or the
+    # hub id is retried over the network until it times out.
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(InvalidInputError, match="dp_generation.base_model"):
-        build_public_tokenizer(None, DPGenerationParameters(base_model=base_model))
+        build_public_tokenizer([], DPGenerationParameters(base_model=base_model))
+
+
+def test_pretraining_texts_are_the_help_seeking_corpus_and_optionally_the_nlp_tasks():
+    corpus = pl.DataFrame({"id": ["p1", "p2"], "text": ["How do I boil an egg?", None]})
+    tasks = pl.DataFrame({"id": ["t1"], "text": ["Translate: hello"]})
+    default = DPGenerationParameters()
+    assert collect_public_pretraining_texts(corpus, tasks, default) == ["How do I boil an egg?"]
+    mixed = DPGenerationParameters.model_validate({"public_pretraining": {"include_public_instructions": True}})
+    assert collect_public_pretraining_texts(corpus, tasks, mixed) == ["How do I boil an egg?", "Translate: hello"]
+    assert collect_public_pretraining_texts(corpus, tasks, DPGenerationParameters(base_model="gpt2")) == []
+    with pytest.raises(InvalidInputError, match="dataset `public_pretraining_corpus` has no column `text`"):
+        collect_public_pretraining_texts(corpus.rename({"text": "prompt"}), tasks, default)
+    with pytest.raises(InvalidInputError, match="dataset `public_instructions` is empty"):
+        collect_public_pretraining_texts(corpus, tasks.clear(), mixed)
 
 
 def test_the_sampling_node_is_seeded_by_the_run_and_leaves_the_global_rng_alone(tiny_model, tiny_tokenizer):

@@ -11,6 +11,7 @@ from kedro.runner import SequentialRunner
 
 from dp_instructions.datasets.earlier_base_models import EarlierBaseModelsDataset
 from dp_instructions.datasets.privacy_ledger import PrivacyLedgerDataset
+from dp_instructions.demo import generate_public_pretraining_corpus
 from dp_instructions.demo.corpus import generate_public_instructions
 from dp_instructions.models.canaries import CANARY_SCHEMA
 from dp_instructions.models.parameters import DPGenerationParameters
@@ -54,6 +55,7 @@ def test_sliced_run_releases_a_generator_and_samples(tmp_path):
     params = {**TINY, "training": {**TINY["training"], "checkpoint_dir": str(tmp_path / "ckpt")}}
     catalog = DataCatalog(
         {
+            "public_pretraining_corpus": MemoryDataset(generate_public_pretraining_corpus(120, seed=0)),
             "public_instructions": MemoryDataset(generate_public_instructions(120, seed=0), copy_mode="assign"),
             "earlier_public_base_models": EarlierBaseModelsDataset(str(tmp_path / "public_base_model")),
             "instructions_train": MemoryDataset(train, copy_mode="assign"),
@@ -89,7 +91,12 @@ def test_sliced_run_releases_a_generator_and_samples(tmp_path):
 
 def test_kedro_session_run_after_data_cleansing(tmp_path):
     project = project_copy(tmp_path)
-    runtime = {"demo_conversations": 1200, "demo_eval_reference": 40, "demo_public_instructions": 150}
+    runtime = {
+        "demo_conversations": 1200,
+        "demo_eval_reference": 40,
+        "demo_public_instructions": 150,
+        "demo_public_pretraining_corpus": 150,
+    }
     run_pipeline(project, "data_cleansing", runtime)
     run_pipeline(project, "dp_generation", {**runtime, "dp_generation": TINY})
     data = project / "data"

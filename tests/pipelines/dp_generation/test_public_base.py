@@ -4,7 +4,6 @@ pre-trains exactly as before."""
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 import torch
 from kedro.io import Version
@@ -35,8 +34,8 @@ def params(**pre) -> DPGenerationParameters:
     )
 
 
-def public(seed: int = 0) -> pl.DataFrame:
-    return pl.DataFrame({"text": corpus(64, seed=seed)})
+def public(seed: int = 0) -> list[str]:
+    return corpus(64, seed=seed)
 
 
 @pytest.fixture
@@ -80,9 +79,9 @@ def test_a_rerun_reuses_the_saved_model_and_a_change_pretrains_again(tmp_path, t
     assert again.metadata["identity"] == first.metadata["identity"] and same_weights(again.model, first.model)
 
     for changed in (
-        dict(public_instructions=public(seed=1), params=params(), seed=5),  # other public data
-        dict(public_instructions=public(), params=params(learning_rate=0.002), seed=5),  # a setting
-        dict(public_instructions=public(), params=params(), seed=6),  # the seed
+        dict(texts=public(seed=1), params=params(), seed=5),  # other public data
+        dict(texts=public(), params=params(learning_rate=0.002), seed=5),  # a setting
+        dict(texts=public(), params=params(), seed=6),  # the seed
     ):
         base = nodes.build_public_base_model(tokenizer=tiny_tokenizer, earlier=earlier, **changed)
         assert "reused_from" not in base.metadata and base.metadata["identity"] != first.metadata["identity"]
@@ -91,5 +90,5 @@ def test_a_rerun_reuses_the_saved_model_and_a_change_pretrains_again(tmp_path, t
 
 def test_a_hub_base_model_is_a_pointer_whatever_was_saved(tiny_tokenizer):
     hub = DPGenerationParameters.model_validate({"base_model": "some-org/some-model"})
-    base = nodes.build_public_base_model(None, tiny_tokenizer, EarlierBaseModels(), hub, 5)
+    base = nodes.build_public_base_model([], tiny_tokenizer, EarlierBaseModels(), hub, 5)
     assert base.model is None and base.hub_id == "some-org/some-model" and base.metadata == {"source": "hub"}

@@ -26,28 +26,41 @@ from dp_instructions.privacy.parameters import PrivacyParameters
 log = logging.getLogger(__name__)
 
 
-def _public_texts(public_instructions: pl.DataFrame) -> list[str]:
-    if "text" not in public_instructions.columns:
-        raise InvalidInputError(
-            f"dataset `public_instructions` has no column `text` (columns: {public_instructions.columns})"
-        )
-    texts = public_instructions["text"].drop_nulls().to_list()
+def _texts_of(frame: pl.DataFrame, dataset: str) -> list[str]:
+    if "text" not in frame.columns:
+        raise InvalidInputError(f"dataset `{dataset}` has no column `text` (columns: {frame.columns})")
+    texts = frame["text"].drop_nulls().to_list()
     if not texts:
-        raise InvalidInputError("dataset `public_instructions` is empty: nothing to pre-train on")
+        raise InvalidInputError(f"dataset `{dataset}` is empty: nothing to pre-train on")
     return texts
 
 
-def build_public_tokenizer(
-    public_instructions: pl.DataFrame, params: DPGenerationParameters
-) -> PreTrainedTokenizerBase:
+def collect_public_pretraining_texts(
+    public_pretraining_corpus: pl.DataFrame, public_instructions: pl.DataFrame, params: DPGenerationParameters
+) -> list[str]:
+    """The public text the embedded tokenizer and base model learn from:
+    ``public_pretraining_corpus`` (help-seeking text of the kind the private prompts are),
+    followed by ``public_instructions`` (classic NLP tasks) when
+    ``public_pretraining.include_public_instructions`` says so. Empty with ``base_model``
+    set: the hub model brings its own."""
+    if params.base_model is not None:
+        return []
+    texts = _texts_of(public_pretraining_corpus, "public_pretraining_corpus")
+    if params.public_pretraining.include_public_instructions:
+        texts += _texts_of(public_instructions, "public_instructions")
+    log.info("public pre-training text: %d texts", len(texts))
+    return texts
+
+
+def build_public_tokenizer(texts: list[str], params: DPGenerationParameters) -> PreTrainedTokenizerBase:
     """The base model's tokenizer (hub), or a BPE tokenizer trained on public text only."""
     if params.base_model is not None:
         return load_hub_tokenizer(params.base_model)
-    return train_bpe_tokenizer(_public_texts(public_instructions), vocab_size=params.public_pretraining.vocab_size)
+    return train_bpe_tokenizer(texts, vocab_size=params.public_pretraining.vocab_size)
 
 
 def build_public_base_model(
-    public_instructions: pl.DataFrame,
+    texts: list[str],
     tokenizer: PreTrainedTokenizerBase,
     earlier: EarlierBaseModels,
     params: DPGenerationParameters,
@@ -59,7 +72,6 @@ def build_public_base_model(
     if params.base_model is not None:
         return BaseModel(model=None, hub_id=params.base_model, metadata={"source": "hub"})
     pre = params.public_pretraining
-    texts = _public_texts(public_instructions)
     device = pick_device(params.device)
     identity = public_base_identity(texts, pre.model_dump(), seed, tokenizer, device.type)
     found = earlier.find(identity)
@@ -81,10 +93,11 @@ def build_public_base_model(
         device=device,
     )
     n_params = sum(p.numel() for p in model.parameters())
+    corpora = "public_pretraining_corpus" + (" and public_instructions" if pre.include_public_instructions else "")
     return BaseModel(
         model=model.to("cpu"),
         metadata={
-            "source": "embedded: GPT-2 pre-trained on public_instructions",
+            "source": f"embedded: GPT-2 pre-trained on {corpora}",
             "config": pre.model_dump(),
             "parameters": n_params,
             "pretraining": stats,

@@ -1,4 +1,4 @@
-"""dp_generation: public_instructions -> public base model (-> public_only_samples, the
+"""dp_generation: public_pretraining_corpus (+ public_instructions) -> public base model (-> public_only_samples, the
 evaluation's baseline); instructions_train -> (DP) -> dp_generator -> synthetic_initial."""
 
 from kedro.pipeline import Node, Pipeline
@@ -14,14 +14,20 @@ def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             Node(
+                func=nodes.collect_public_pretraining_texts,
+                inputs=["public_pretraining_corpus", "public_instructions", P],
+                outputs="public_pretraining_texts",
+                name="collect_public_pretraining_texts",
+            ),
+            Node(
                 func=nodes.build_public_tokenizer,
-                inputs=["public_instructions", P],
+                inputs=["public_pretraining_texts", P],
                 outputs="public_tokenizer",
                 name="build_public_tokenizer",
             ),
             Node(
                 func=nodes.build_public_base_model,
-                inputs=["public_instructions", "public_tokenizer", "earlier_public_base_models", P, SEED],
+                inputs=["public_pretraining_texts", "public_tokenizer", "earlier_public_base_models", P, SEED],
                 outputs="public_base_model",
                 name="build_public_base_model",
             ),
