@@ -100,9 +100,15 @@ def pretrain(
     batch_size: int,
     learning_rate: float,
     seed: int,
+    label_smoothing: float = 0.0,
     device: torch.device | None = None,
 ) -> dict[str, float]:
-    """Ordinary (non-private) causal-LM training on public text. Returns loss figures."""
+    """Ordinary (non-private) causal-LM training on public text. Returns loss figures.
+
+    ``label_smoothing`` keeps the model from becoming certain of its public templates: a
+    model that gives private text near-zero probability spends DP fine-tuning's few noisy
+    steps flattening its predictions (and its samples turn to word salad) before it
+    learns anything about the private distribution."""
     if not texts:
         raise InvalidInputError("no public text to pre-train on")
     device = device or pick_device()
@@ -126,7 +132,7 @@ def pretrain(
                 x, m = ids[batch, :width].to(device), mask[batch, :width].to(device)
                 with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
                     logits = model(input_ids=x, attention_mask=m).logits
-                loss = sequence_loss(logits.float(), x, m, max_length).mean()
+                loss = sequence_loss(logits.float(), x, m, max_length, label_smoothing).mean()
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

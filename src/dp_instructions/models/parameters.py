@@ -43,22 +43,32 @@ SequenceLength = Annotated[int, Field(ge=3)]
 
 class PretrainingParameters(Parameters):
     """``dp_generation.public_pretraining``: the embedded GPT-2 and its tokenizer, trained on
-    ``public_instructions`` only; unused when ``base_model`` is set. Sized for CPU time
-    (~0.7M parameters: training costs ~6 x parameters x tokens FLOPs, and a 2-core CPU does
-    ~50 GFLOP/s)."""
+    public text only (``public_pretraining_corpus``, help-seeking text the project generates);
+    unused when ``base_model`` is set. Sized for CPU time (~1.3M parameters, half of them the
+    4096-token embedding: one pass over the 30k-text corpus takes ~4 minutes on 2 cores). A
+    4096-token vocabulary holds most of the corpus' words whole, so the model writes words
+    rather than fragments of them."""
 
-    vocab_size: int = Field(2048, ge=300, description="BPE vocabulary (>= 256 bytes + the special tokens)")
+    vocab_size: int = Field(4096, ge=300, description="BPE vocabulary (>= 256 bytes + the special tokens)")
     n_embd: PositiveInt = Field(128, description="width; a multiple of n_head")
     n_layer: PositiveInt = Field(2, description="transformer blocks")
     n_head: PositiveInt = Field(4, description="attention heads")
     max_length: SequenceLength = Field(48, description="positions of the model, incl. <bos>/<eos>")
-    epochs: PositiveInt = Field(3, description="passes over the public corpus")
+    epochs: PositiveInt = Field(1, description="passes over the public corpus")
     batch_size: PositiveInt = Field(64, description="examples per step")
     learning_rate: PositiveFloat = Field(0.003, description="peak of the one-cycle schedule (AdamW)")
+    label_smoothing: float = Field(
+        0.1,
+        ge=0,
+        lt=1,
+        description="label smoothing of the pre-training loss: a model trained to certainty on templated public "
+        "text gives private text less than uniform probability, and DP fine-tuning's few noisy steps then go to "
+        "flattening it",
+    )
     include_public_instructions: bool = Field(
         False,
         description="also pre-train on `public_instructions` (classic NLP tasks, the evaluation's out-of-domain "
-        "baseline); the default learns from `public_pretraining_corpus` alone",
+        "baseline); off by default: the model then also writes classic-task prompts",
     )
 
     @model_validator(mode="after")
@@ -82,7 +92,11 @@ class TrainingParameters(Parameters):
     epochs: PositiveFloat = Field(2.0, description="passes over the data (paper: 10; 2 keeps the demo within minutes)")
     expected_batch_size: PositiveInt = Field(512, description="logical (Poisson) batch; paper: 4096")
     physical_batch_size: PositiveInt = Field(64, description="micro-batch that fits in memory")
-    learning_rate: PositiveFloat = Field(0.004, description="constant, Adam")
+    learning_rate: PositiveFloat = Field(
+        0.0005,
+        description="constant, Adam; on the embedded model 0.001 and above turn its samples to word salad within the "
+        "demo's 38 noisy steps (README, evaluation)",
+    )
     max_grad_norm: PositiveFloat = Field(0.5, description="per-example clipping bound C")
     noise_multiplier: PositiveFloat | None = Field(
         None, description="null = calibrated to the budget (parameters.yml: privacy)"
@@ -164,8 +178,8 @@ class DPGenerationParameters(Parameters):
     base_model: ModelName | None = Field(
         None,
         description="any Hugging Face causal-LM id or local path (e.g. meta-llama/Llama-2-7b-hf: GPU and "
-        "network); null = the embedded byte-level BPE tokenizer and small GPT-2 trained on "
-        "`public_instructions` only",
+        "network); null = the embedded byte-level BPE tokenizer and small GPT-2 trained on public text "
+        "only (`public_pretraining_corpus`)",
     )
     device: Device = Field("auto", description="auto (CUDA when present) | cpu | mps | cuda | cuda:<n>")
     # Sections default to their own defaults (one shared instance each: the models are frozen).

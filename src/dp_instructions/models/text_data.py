@@ -33,18 +33,25 @@ def encode_instructions(
 
 
 def sequence_loss(
-    logits: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor, max_length: int | None = None
+    logits: torch.Tensor,
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,
+    max_length: int | None = None,
+    label_smoothing: float = 0.0,
 ) -> torch.Tensor:
     """Per-example loss: the summed next-token loss over real tokens divided by the
     maximum sequence length (paper, footnote 4), so every example weighs by its length
     the same way whatever the padding of its batch. ``max_length`` defaults to the
     batch's width; a batch trimmed to its longest row passes the untrimmed width.
-    Shape: (batch,)."""
+    ``label_smoothing`` is torch's (pre-training only). Shape: (batch,)."""
     shift_logits = logits[:, :-1, :]
     targets = input_ids[:, 1:]
     target_mask = attention_mask[:, 1:].to(shift_logits.dtype)
     token_loss = torch.nn.functional.cross_entropy(
-        shift_logits.reshape(-1, shift_logits.size(-1)), targets.reshape(-1), reduction="none"
+        shift_logits.reshape(-1, shift_logits.size(-1)),
+        targets.reshape(-1),
+        reduction="none",
+        label_smoothing=label_smoothing,
     ).view_as(targets)
     return (token_loss * target_mask).sum(dim=1) / (max_length or input_ids.size(1))
 

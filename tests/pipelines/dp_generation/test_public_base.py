@@ -61,7 +61,7 @@ def test_a_first_run_pretrains_as_before(tiny_tokenizer, pretrain_calls):
     assert "reused_from" not in base.metadata
     expected = build_small_gpt2(tiny_tokenizer, params().public_pretraining.model, 5)
     pretrain(expected, tiny_tokenizer, corpus(64, seed=0), max_length=48, epochs=1, batch_size=32,
-             learning_rate=0.003, seed=5, device=torch.device("cpu"))  # fmt: skip
+             learning_rate=0.003, seed=5, label_smoothing=0.1, device=torch.device("cpu"))  # fmt: skip
     assert same_weights(base.model, expected.to("cpu"))
 
 

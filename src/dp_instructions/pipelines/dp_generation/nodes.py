@@ -90,6 +90,7 @@ def build_public_base_model(
         batch_size=pre.batch_size,
         learning_rate=pre.learning_rate,
         seed=seed,
+        label_smoothing=pre.label_smoothing,
         device=device,
     )
     n_params = sum(p.numel() for p in model.parameters())
