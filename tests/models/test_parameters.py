@@ -29,7 +29,7 @@ DEMO_RUN = {
         "n_layer": 2,
         "n_head": 4,
         "max_length": 48,
-        "epochs": 1,
+        "epochs": 2,
         "batch_size": 64,
         "learning_rate": 0.003,
         "label_smoothing": 0.1,

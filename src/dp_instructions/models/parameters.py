@@ -44,8 +44,8 @@ SequenceLength = Annotated[int, Field(ge=3)]
 class PretrainingParameters(Parameters):
     """``dp_generation.public_pretraining``: the embedded GPT-2 and its tokenizer, trained on
     public text only (``public_pretraining_corpus``, help-seeking text the project generates);
-    unused when ``base_model`` is set. Sized for CPU time (~1.3M parameters, half of them the
-    4096-token embedding: one pass over the 30k-text corpus takes ~4 minutes on 2 cores). A
+    unused when ``base_model`` is set. Sized for CPU time (0.93M parameters, more than half of
+    them the 4096-token embedding; two passes over the 30k-text corpus). A
     4096-token vocabulary holds most of the corpus' words whole, so the model writes words
     rather than fragments of them."""
 
@@ -54,7 +54,7 @@ class PretrainingParameters(Parameters):
     n_layer: PositiveInt = Field(2, description="transformer blocks")
     n_head: PositiveInt = Field(4, description="attention heads")
     max_length: SequenceLength = Field(48, description="positions of the model, incl. <bos>/<eos>")
-    epochs: PositiveInt = Field(1, description="passes over the public corpus")
+    epochs: PositiveInt = Field(2, description="passes over the public corpus")
     batch_size: PositiveInt = Field(64, description="examples per step")
     learning_rate: PositiveFloat = Field(0.003, description="peak of the one-cycle schedule (AdamW)")
     label_smoothing: float = Field(
