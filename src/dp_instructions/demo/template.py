@@ -169,3 +169,14 @@ class TemplateSet:
     def raw(self, rnd: random.Random, ctx: Mapping[str, str] | None = None) -> str:
         """Render without tidying (keeps case and spacing for mid-sentence use)."""
         return render(self._items[int(rnd.random() * self._n)], rnd, ctx)
+
+
+def word_pool(block: str) -> tuple[str, ...]:
+    """A pool of words or phrases from a ``|``- or newline-separated block (the demo corpora's
+    word lists); a repeated entry is refused, since it would silently skew the mix."""
+    items = [s.strip() for line in block.strip().splitlines() for s in line.split("|")]
+    out = tuple(s for s in items if s)
+    if len(set(out)) != len(out):
+        dupes = sorted({s for s in out if out.count(s) > 1})
+        raise ValueError(f"duplicate pool entries: {dupes}")
+    return out

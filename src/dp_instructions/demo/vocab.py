@@ -12,15 +12,7 @@ Every pool is a tuple of strings; ``_pool`` splits a ``|``- or newline-separated
 
 from __future__ import annotations
 
-
-def _pool(block: str) -> tuple[str, ...]:
-    items = [s.strip() for line in block.strip().splitlines() for s in line.split("|")]
-    out = tuple(s for s in items if s)
-    if len(set(out)) != len(out):  # a duplicate would silently skew the mix
-        dupes = sorted({s for s in out if out.count(s) > 1})
-        raise ValueError(f"duplicate pool entries: {dupes}")
-    return out
-
+from dp_instructions.demo.template import word_pool as _pool
 
 # --- people ---------------------------------------------------------------------------
 
