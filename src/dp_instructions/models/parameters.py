@@ -95,7 +95,7 @@ class TrainingParameters(Parameters):
     learning_rate: PositiveFloat = Field(
         0.0005,
         description="constant, Adam; on the embedded model 0.001 and above turn its samples to word salad within the "
-        "demo's 38 noisy steps (README, evaluation)",
+        "demo's 39 noisy steps (README, evaluation)",
     )
     max_grad_norm: PositiveFloat = Field(0.5, description="per-example clipping bound C")
     noise_multiplier: PositiveFloat | None = Field(

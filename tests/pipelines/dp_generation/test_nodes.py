@@ -34,11 +34,12 @@ def test_a_base_model_that_cannot_be_loaded_names_the_parameter(base_model, monk
         build_public_tokenizer([], DPGenerationParameters(base_model=base_model))
 
 
-def test_pretraining_texts_are_the_help_seeking_corpus_and_optionally_the_nlp_tasks():
+def test_pretraining_texts_are_the_help_seeking_corpus_and_optionally_the_nlp_tasks(caplog):
     corpus = pl.DataFrame({"id": ["p1", "p2"], "text": ["How do I boil an egg?", None]})
     tasks = pl.DataFrame({"id": ["t1"], "text": ["Translate: hello"]})
     default = DPGenerationParameters()
     assert collect_public_pretraining_texts(corpus, tasks, default) == ["How do I boil an egg?"]
+    assert "dataset `public_pretraining_corpus`: 1 rows without text left out of pre-training" in caplog.text
     mixed = DPGenerationParameters.model_validate({"public_pretraining": {"include_public_instructions": True}})
     assert collect_public_pretraining_texts(corpus, tasks, mixed) == ["How do I boil an egg?", "Translate: hello"]
     assert collect_public_pretraining_texts(corpus, tasks, DPGenerationParameters(base_model="gpt2")) == []

@@ -32,6 +32,8 @@ def _texts_of(frame: pl.DataFrame, dataset: str) -> list[str]:
     texts = frame["text"].drop_nulls().to_list()
     if not texts:
         raise InvalidInputError(f"dataset `{dataset}` is empty: nothing to pre-train on")
+    if len(texts) < frame.height:
+        log.warning("dataset `%s`: %d rows without text left out of pre-training", dataset, frame.height - len(texts))
     return texts
 
 
