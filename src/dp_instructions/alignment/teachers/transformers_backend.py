@@ -1,0 +1,172 @@
+"""A teacher that is a local causal LM (transformers): its chat template when it has one,
+batched generation, the GPU when present. The embedded default's teacher runs here."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from dp_instructions.alignment.teachers.base import (
+    AnswerStatus,
+    ChatAnswer,
+    ChatRequest,
+    GenerationSettings,
+    TeacherRun,
+    classify_text,
+    request_key,
+)
+from dp_instructions.alignment.teachers.cache import ResponseCache
+from dp_instructions.exceptions import InvalidInputError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["TransformersTeacher", "plain_chat_prompt", "weights_digest"]
+
+
+def plain_chat_prompt(messages: Sequence[Mapping[str, str]]) -> str:
+    """The prompt for a model without a chat template: one ``Role: text`` line per message,
+    then ``Assistant:`` (the format the embedded teacher is trained on)."""
+    lines = [f"{m['role'].capitalize()}: {m['content']}" for m in messages]
+    return "\n".join([*lines, "Assistant:"])
+
+
+def weights_digest(model: PreTrainedModel) -> str:
+    """A short digest of the weights: the cache key of a local model that has no hub id."""
+    h = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+class TransformersTeacher:
+    """Answers with ``model.generate`` in batches of ``batch_size`` (left-padded prompts
+    truncated to ``max_prompt_tokens``; a truncation is counted on the answer)."""
+
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        tokenizer: PreTrainedTokenizerBase,
+        *,
+        name: str,
+        batch_size: int = 16,
+        max_prompt_tokens: int = 512,
+        cache: ResponseCache | None = None,
+        device: torch.device | None = None,
+    ) -> None:
+        if batch_size < 1 or max_prompt_tokens < 1:
+            raise InvalidInputError(
+                f"`alignment.teacher`: batch_size and max_prompt_tokens must be >= 1, got {batch_size}, "
+                f"{max_prompt_tokens}"
+            )
+        self.device = device or next(model.parameters()).device
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.max_prompt_tokens = max_prompt_tokens
+        self.cache = cache if cache is not None else ResponseCache(None)
+        self._identity = {"backend": "transformers", "model": name, "weights": weights_digest(model)}
+        if tokenizer.pad_token_id is None:
+            raise InvalidInputError(f"the teacher's tokenizer ({name}) has no pad token; batched generation needs one")
+
+    @property
+    def identity(self) -> Mapping[str, Any]:
+        return self._identity
+
+    def prompt(self, request: ChatRequest) -> str:
+        if getattr(self.tokenizer, "chat_template", None):
+            return str(
+                self.tokenizer.apply_chat_template(request.as_list(), add_generation_prompt=True, tokenize=False)
+            )
+        return plain_chat_prompt(request.messages)
+
+    def _generate(self, batch: list[ChatRequest], settings: GenerationSettings) -> list[ChatAnswer]:
+        started = time.perf_counter()
+        prompts = [self.prompt(r) for r in batch]
+        full = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
+        side = self.tokenizer.padding_side
+        self.tokenizer.padding_side = "left"  # generation continues at the right edge
+        try:
+            enc = self.tokenizer(
+                prompts,
+                add_special_tokens=False,
+                padding=True,
+                truncation=True,
+                max_length=self.max_prompt_tokens,
+                return_tensors="pt",
+            ).to(self.device)
+        finally:
+            self.tokenizer.padding_side = side
+        sample = settings.temperature > 0
+        devices = [self.device] if self.device.type == "cuda" else []
+        # Seeded sampling without touching the caller's global RNG state.
+        with torch.random.fork_rng(devices=devices), torch.no_grad():
+            torch.manual_seed(0 if settings.seed is None else settings.seed)
+            out = self.model.generate(
+                **enc,
+                max_new_tokens=settings.max_tokens,
+                do_sample=sample,
+                temperature=settings.temperature if sample else None,
+                top_p=settings.top_p if sample else None,
+                pad_token_id=self.tokenizer.pad_token_id,
+                eos_token_id=self.tokenizer.eos_token_id,
+            )
+        new = out[:, enc["input_ids"].shape[1] :]
+        latency = (time.perf_counter() - started) / len(batch)
+        answers = []
+        for request, ids, prompt_ids, mask in zip(batch, new, full, enc["attention_mask"], strict=True):
+            tokens = ids.tolist()
+            if self.tokenizer.eos_token_id in tokens:
+                finish, tokens = "stop", tokens[: tokens.index(self.tokenizer.eos_token_id)]
+            else:
+                finish = "length"
+            text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+            status, reason = classify_text(text)
+            truncated = len(prompt_ids) - int(mask.sum())
+            answers.append(
+                ChatAnswer(
+                    request.request_id,
+                    status,
+                    text=text.strip() if status is AnswerStatus.OK else None,
+                    reason=reason,
+                    prompt_tokens=int(mask.sum()),
+                    completion_tokens=len(tokens),
+                    latency_s=latency,
+                    attempts=1,
+                    finish_reason=finish if not truncated else f"{finish} (prompt truncated by {truncated} tokens)",
+                )
+            )
+        return answers
+
+    def answer(self, requests: Sequence[ChatRequest], settings: GenerationSettings) -> TeacherRun:
+        started = time.perf_counter()
+        out: list[ChatAnswer | None] = [None] * len(requests)
+        todo: list[tuple[int, ChatRequest, str]] = []
+        for i, request in enumerate(requests):
+            key = request_key(self.identity, settings, request)
+            cached = self.cache.get(key)
+            if cached is not None:
+                cached.request_id = request.request_id
+                out[i] = cached
+            else:
+                todo.append((i, request, key))
+        log.info(
+            "teacher %s (local): %d requests, %d from the cache",
+            self._identity["model"],
+            len(requests),
+            len(requests) - len(todo),
+        )
+        for begin in range(0, len(todo), self.batch_size):
+            chunk = todo[begin : begin + self.batch_size]
+            for (i, _, key), answer in zip(chunk, self._generate([r for _, r, _ in chunk], settings), strict=True):
+                self.cache.put(key, answer)
+                out[i] = answer
+        answers = [a for a in out if a is not None]
+        assert len(answers) == len(requests), "every request has an answer"
+        return TeacherRun(answers=answers, wall_s=time.perf_counter() - started, requests_sent=len(todo))
