@@ -1,0 +1,49 @@
+"""The supervised fine-tuning set: (instruction, teacher answer) pairs in the
+conversational format TRL's ``SFTTrainer`` takes (a ``messages`` column of
+``{role, content}`` turns; with ``assistant_only_loss`` the loss is on the answer only).
+
+Only OK answers become pairs; every other request is recorded with the teacher's reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from dp_instructions.alignment.teachers.base import AnswerStatus, ChatAnswer
+from dp_instructions.exceptions import InvalidInputError
+
+__all__ = ["MESSAGE_TYPE", "build_sft_dataset"]
+
+MESSAGE_TYPE = pl.List(pl.Struct({"role": pl.Utf8, "content": pl.Utf8}))
+
+
+def build_sft_dataset(requests: pl.DataFrame, answers: Sequence[ChatAnswer]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(sft_dataset, not_used)``: sft rows are request_id, source_id, messages; not_used
+    rows are request_id, status, reason."""
+    if requests.height != len(answers):
+        raise InvalidInputError(f"{requests.height} annotation requests but {len(answers)} teacher answers")
+    pairs: list[dict] = []
+    unused: list[dict] = []
+    for row, answer in zip(requests.iter_rows(named=True), answers, strict=True):
+        if answer.request_id != row["request_id"]:
+            raise InvalidInputError(
+                f"teacher answer {answer.request_id!r} does not match annotation request {row['request_id']!r}"
+            )
+        if answer.status is AnswerStatus.OK and answer.text:
+            pairs.append(
+                {
+                    "request_id": row["request_id"],
+                    "source_id": row["source_id"],
+                    "messages": [
+                        {"role": "user", "content": row["instruction"]},
+                        {"role": "assistant", "content": answer.text},
+                    ],
+                }
+            )
+        else:
+            unused.append({"request_id": row["request_id"], "status": answer.status.value, "reason": answer.reason})
+    sft = pl.DataFrame(pairs, schema={"request_id": pl.Utf8, "source_id": pl.Utf8, "messages": MESSAGE_TYPE})
+    not_used = pl.DataFrame(unused, schema={"request_id": pl.Utf8, "status": pl.Utf8, "reason": pl.Utf8})
+    assert sft.height + not_used.height == requests.height
+    return sft, not_used
