@@ -16,12 +16,20 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from dp_instructions.alignment.teachers.base import AnswerStatus, ChatAnswer
+from dp_instructions.alignment.teachers.base import (
+    AnswerStatus,
+    ChatAnswer,
+    ChatRequest,
+    GenerationSettings,
+    request_key,
+)
 from dp_instructions.exceptions import InvalidInputError
 
-__all__ = ["ResponseCache"]
+__all__ = ["ResponseCache", "split_cached"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -90,3 +98,21 @@ class ResponseCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def split_cached(
+    cache: ResponseCache, identity: Mapping[str, Any], settings: GenerationSettings, requests: Sequence[ChatRequest]
+) -> tuple[list[ChatAnswer | None], list[tuple[int, ChatRequest, str]]]:
+    """``(answers, todo)``: the cached answer of each request in request order (None where
+    there is none) and the ``(index, request, key)`` of the requests still to send."""
+    answers: list[ChatAnswer | None] = [None] * len(requests)
+    todo: list[tuple[int, ChatRequest, str]] = []
+    for i, request in enumerate(requests):
+        key = request_key(identity, settings, request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached.request_id = request.request_id
+            answers[i] = cached
+        else:
+            todo.append((i, request, key))
+    return answers, todo

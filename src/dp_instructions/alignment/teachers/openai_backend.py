@@ -32,9 +32,8 @@ from dp_instructions.alignment.teachers.base import (
     GenerationSettings,
     TeacherRun,
     classify_text,
-    request_key,
 )
-from dp_instructions.alignment.teachers.cache import ResponseCache
+from dp_instructions.alignment.teachers.cache import ResponseCache, split_cached
 from dp_instructions.exceptions import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -67,6 +66,16 @@ def _describe(exc: BaseException) -> str:
     status = getattr(exc, "status_code", None)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return f"HTTP {status}: {text}" if status else f"{type(exc).__name__}: {text}"
+
+
+def _failed(request: ChatRequest, reason: str, started: float, attempts: int) -> ChatAnswer:
+    return ChatAnswer(
+        request.request_id,
+        AnswerStatus.FAILED,
+        reason=reason,
+        latency_s=time.perf_counter() - started,
+        attempts=attempts,
+    )
 
 
 class OpenAIChatTeacher:
@@ -152,12 +161,8 @@ class OpenAIChatTeacher:
                     )
                 except _RETRYABLE as exc:
                     if attempts > self.max_retries:
-                        return ChatAnswer(
-                            request.request_id,
-                            AnswerStatus.FAILED,
-                            reason=f"gave up after {attempts} attempts: {_describe(exc)}",
-                            latency_s=time.perf_counter() - started,
-                            attempts=attempts,
+                        return _failed(
+                            request, f"gave up after {attempts} attempts: {_describe(exc)}", started, attempts
                         )
                     await asyncio.sleep(self._delay(attempts - 1, exc))
                     continue
@@ -165,13 +170,7 @@ class OpenAIChatTeacher:
                     fatal = self._fatal(exc)
                     if fatal is not None:
                         raise fatal from exc
-                    return ChatAnswer(
-                        request.request_id,
-                        AnswerStatus.FAILED,
-                        reason=f"rejected by the endpoint: {_describe(exc)}",
-                        latency_s=time.perf_counter() - started,
-                        attempts=attempts,
-                    )
+                    return _failed(request, f"rejected by the endpoint: {_describe(exc)}", started, attempts)
                 break
         choice = response.choices[0] if response.choices else None
         text = choice.message.content if choice is not None else None
@@ -231,16 +230,7 @@ class OpenAIChatTeacher:
 
     def answer(self, requests: Sequence[ChatRequest], settings: GenerationSettings) -> TeacherRun:
         started = time.perf_counter()
-        out: list[ChatAnswer | None] = [None] * len(requests)
-        todo: list[tuple[int, ChatRequest, str]] = []
-        for i, request in enumerate(requests):
-            key = request_key(self.identity, settings, request)
-            cached = self.cache.get(key)
-            if cached is not None:
-                cached.request_id = request.request_id
-                out[i] = cached
-            else:
-                todo.append((i, request, key))
+        out, todo = split_cached(self.cache, self.identity, settings, requests)
         log.info(
             "teacher %s at %s: %d requests, %d from the cache, %d to send (%d at a time)",
             self.model,

@@ -19,9 +19,8 @@ from dp_instructions.alignment.teachers.base import (
     GenerationSettings,
     TeacherRun,
     classify_text,
-    request_key,
 )
-from dp_instructions.alignment.teachers.cache import ResponseCache
+from dp_instructions.alignment.teachers.cache import ResponseCache, split_cached
 from dp_instructions.exceptions import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -146,16 +145,7 @@ class TransformersTeacher:
 
     def answer(self, requests: Sequence[ChatRequest], settings: GenerationSettings) -> TeacherRun:
         started = time.perf_counter()
-        out: list[ChatAnswer | None] = [None] * len(requests)
-        todo: list[tuple[int, ChatRequest, str]] = []
-        for i, request in enumerate(requests):
-            key = request_key(self.identity, settings, request)
-            cached = self.cache.get(key)
-            if cached is not None:
-                cached.request_id = request.request_id
-                out[i] = cached
-            else:
-                todo.append((i, request, key))
+        out, todo = split_cached(self.cache, self.identity, settings, requests)
         log.info(
             "teacher %s (local): %d requests, %d from the cache",
             self._identity["model"],
