@@ -163,3 +163,9 @@ def test_a_bad_key_is_one_error_naming_the_credentials_entry(endpoint, server):
     ok = teacher(endpoint, server, api_key="the-right-key").answer(requests(1), SETTINGS)
     assert ok.answers[0].status is not AnswerStatus.FAILED
     json.dumps(summarise_run(ok, {}))
+
+
+def test_no_seed_is_left_out_of_the_request(endpoint, server):
+    settings = GenerationSettings(max_tokens=4, temperature=0.0, seed=None)
+    run = teacher(endpoint, server).answer(requests(2, "noseed"), settings)
+    assert all(a.status is not AnswerStatus.FAILED for a in run.answers)

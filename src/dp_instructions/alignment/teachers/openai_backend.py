@@ -157,7 +157,8 @@ class OpenAIChatTeacher:
                         max_tokens=settings.max_tokens,
                         temperature=settings.temperature,
                         top_p=settings.top_p,
-                        seed=settings.seed,
+                        # Omitted, not null, when unset: some servers reject "seed": null.
+                        **({} if settings.seed is None else {"seed": settings.seed}),
                     )
                 except _RETRYABLE as exc:
                     if attempts > self.max_retries:
