@@ -104,6 +104,8 @@ class ChatAnswer:
     attempts: int = 0
     cached: bool = False
     finish_reason: str | None = None
+    prompt_truncated_tokens: int = 0
+    """Tokens cut off the prompt to fit the teacher's context (local models)."""
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

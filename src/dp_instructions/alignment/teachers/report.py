@@ -33,6 +33,7 @@ def summarise_run(run: TeacherRun, identity: Mapping[str, Any]) -> dict[str, Any
         "sent": len(sent),
         "http_attempts": run.requests_sent,
         "retried_requests": sum(1 for a in sent if a.attempts > 1),
+        "prompts_truncated": sum(1 for a in answers if a.prompt_truncated_tokens),
         "not_ok_reasons": dict(reasons.most_common()),
         "tokens": {
             "prompt": _sum([a.prompt_tokens for a in sent]),

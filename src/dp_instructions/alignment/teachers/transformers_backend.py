@@ -85,8 +85,27 @@ class TransformersTeacher:
             )
         return plain_chat_prompt(request.messages)
 
+    def _prompt_budget(self, settings: GenerationSettings) -> int:
+        """Prompt tokens that fit: ``max_prompt_tokens``, less where the model's positions
+        would not hold the prompt and ``max_tokens`` new tokens."""
+        positions = getattr(self.model.config, "n_positions", None) or getattr(
+            self.model.config, "max_position_embeddings", None
+        )
+        budget = (
+            self.max_prompt_tokens
+            if positions is None
+            else min(self.max_prompt_tokens, positions - settings.max_tokens)
+        )
+        if budget < 1:
+            raise InvalidInputError(
+                f"the teacher {self._identity['model']!r} has {positions} positions: `alignment.teacher.generation."
+                f"max_tokens` ({settings.max_tokens}) leaves no room for the prompt"
+            )
+        return budget
+
     def _generate(self, batch: list[ChatRequest], settings: GenerationSettings) -> list[ChatAnswer]:
         started = time.perf_counter()
+        budget = self._prompt_budget(settings)
         prompts = [self.prompt(r) for r in batch]
         full = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
         side = self.tokenizer.padding_side
@@ -97,7 +116,7 @@ class TransformersTeacher:
                 add_special_tokens=False,
                 padding=True,
                 truncation=True,
-                max_length=self.max_prompt_tokens,
+                max_length=budget,
                 return_tensors="pt",
             ).to(self.device)
         finally:
@@ -138,7 +157,8 @@ class TransformersTeacher:
                     completion_tokens=len(tokens),
                     latency_s=latency,
                     attempts=1,
-                    finish_reason=finish if not truncated else f"{finish} (prompt truncated by {truncated} tokens)",
+                    finish_reason=finish,
+                    prompt_truncated_tokens=truncated,
                 )
             )
         return answers

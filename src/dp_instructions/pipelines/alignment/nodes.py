@@ -28,6 +28,7 @@ ANSWER_SCHEMA = pl.Schema(
         "attempts": pl.Int64,
         "cached": pl.Boolean,
         "finish_reason": pl.Utf8,
+        "prompt_truncated_tokens": pl.Int64,
     }
 )
 
