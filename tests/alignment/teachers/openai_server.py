@@ -50,7 +50,7 @@ def save_tiny_chat_model(directory: Path) -> Path:
 class TransformersServer:
     """``transformers serve <model>`` on 127.0.0.1; its access log counts the completions."""
 
-    def __init__(self, model_dir: Path, log_path: Path) -> None:
+    def __init__(self, model_dir: Path, log_path: Path, extra_args: tuple[str, ...] = ()) -> None:
         self.model_dir = model_dir
         self.port = free_port()
         self.log_path = log_path
@@ -59,7 +59,7 @@ class TransformersServer:
         command = [str(exe)] if exe.exists() else [sys.executable, "-m", "transformers.cli.transformers"]
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [*command, "serve", str(model_dir), "--host", "127.0.0.1", "--port", str(self.port)],
+            [*command, "serve", str(model_dir), "--host", "127.0.0.1", "--port", str(self.port), *extra_args],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
