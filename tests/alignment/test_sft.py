@@ -22,16 +22,18 @@ def test_ok_answers_become_conversations_and_the_rest_keep_their_reason(tmp_path
         ChatAnswer(ids[1], AnswerStatus.REFUSED, reason="refusal"),
         ChatAnswer(ids[2], AnswerStatus.FAILED, reason="HTTP 503"),
     ]
-    sft, unused = build_sft_dataset(req, answers)
+    sft, unused = build_sft_dataset(req, answers, system_prompt="Be brief.")
     assert sft.height == 1
-    assert sft["messages"].to_list()[0] == [
+    assert sft["prompt"].to_list()[0] == [
+        {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "Plan a trip"},
-        {"role": "assistant", "content": "Go to Lisbon."},
     ]
+    assert sft["completion"].to_list()[0] == [{"role": "assistant", "content": "Go to Lisbon."}]
+    assert build_sft_dataset(req, answers)[0]["prompt"].to_list()[0] == [{"role": "user", "content": "Plan a trip"}]
     assert unused.select("status", "reason").rows() == [("refused", "refusal"), ("failed", "HTTP 503")]
     path = tmp_path / "sft.parquet"
     sft.write_parquet(path)
-    assert pl.read_parquet(path)["messages"].to_list() == sft["messages"].to_list()
+    assert pl.read_parquet(path).equals(sft)
 
 
 def test_answers_must_match_the_requests():

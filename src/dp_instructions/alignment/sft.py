@@ -1,6 +1,9 @@
-"""The supervised fine-tuning set: (instruction, teacher answer) pairs in the
-conversational format TRL's ``SFTTrainer`` takes (a ``messages`` column of
-``{role, content}`` turns; with ``assistant_only_loss`` the loss is on the answer only).
+"""The supervised fine-tuning set: (instruction, teacher answer) pairs in TRL's
+conversational *prompt-completion* format: a ``prompt`` column (the user turn, after the
+system turn when there is one) and a ``completion`` column (the teacher's answer as an
+assistant turn). ``SFTTrainer`` then puts the loss on the completion only
+(``completion_only_loss``) with any chat template; the ``messages`` format would need a
+template that marks the assistant's tokens.
 
 Only OK answers become pairs; every other request is recorded with the teacher's reason."""
 
@@ -18,9 +21,12 @@ __all__ = ["MESSAGE_TYPE", "build_sft_dataset"]
 MESSAGE_TYPE = pl.List(pl.Struct({"role": pl.Utf8, "content": pl.Utf8}))
 
 
-def build_sft_dataset(requests: pl.DataFrame, answers: Sequence[ChatAnswer]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``(sft_dataset, not_used)``: sft rows are request_id, source_id, messages; not_used
-    rows are request_id, status, reason."""
+def build_sft_dataset(
+    requests: pl.DataFrame, answers: Sequence[ChatAnswer], system_prompt: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(sft_dataset, not_used)``: sft rows are request_id, source_id, prompt, completion;
+    not_used rows are request_id, status, reason. ``system_prompt`` is the one the teacher
+    was asked with, so the student learns from the same prompt."""
     if requests.height != len(answers):
         raise InvalidInputError(f"{requests.height} annotation requests but {len(answers)} teacher answers")
     pairs: list[dict] = []
@@ -35,15 +41,19 @@ def build_sft_dataset(requests: pl.DataFrame, answers: Sequence[ChatAnswer]) -> 
                 {
                     "request_id": row["request_id"],
                     "source_id": row["source_id"],
-                    "messages": [
+                    "prompt": [
+                        *([{"role": "system", "content": system_prompt}] if system_prompt else []),
                         {"role": "user", "content": row["instruction"]},
-                        {"role": "assistant", "content": answer.text},
                     ],
+                    "completion": [{"role": "assistant", "content": answer.text}],
                 }
             )
         else:
             unused.append({"request_id": row["request_id"], "status": answer.status.value, "reason": answer.reason})
-    sft = pl.DataFrame(pairs, schema={"request_id": pl.Utf8, "source_id": pl.Utf8, "messages": MESSAGE_TYPE})
+    sft = pl.DataFrame(
+        pairs,
+        schema={"request_id": pl.Utf8, "source_id": pl.Utf8, "prompt": MESSAGE_TYPE, "completion": MESSAGE_TYPE},
+    )
     not_used = pl.DataFrame(unused, schema={"request_id": pl.Utf8, "status": pl.Utf8, "reason": pl.Utf8})
     assert sft.height + not_used.height == requests.height
     return sft, not_used

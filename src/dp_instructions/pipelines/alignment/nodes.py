@@ -67,7 +67,7 @@ def annotate_with_teacher(
 
 
 def build_sft_dataset(
-    annotation_requests: pl.DataFrame, teacher_answers: pl.DataFrame
+    annotation_requests: pl.DataFrame, teacher_answers: pl.DataFrame, params: AlignmentParameters
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     answers = [ChatAnswer.from_dict(row) for row in teacher_answers.iter_rows(named=True)]
-    return sft.build_sft_dataset(annotation_requests, answers)
+    return sft.build_sft_dataset(annotation_requests, answers, params.annotation.system_prompt)

@@ -33,7 +33,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=nodes.build_sft_dataset,
-                inputs=["annotation_requests", "teacher_answers"],
+                inputs=["annotation_requests", "teacher_answers", P],
                 outputs=["sft_dataset", "sft_not_used"],
                 name="build_sft_dataset",
             ),
