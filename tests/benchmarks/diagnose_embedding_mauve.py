@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import json
 import tempfile
 import time
@@ -126,9 +127,7 @@ def train_full_private(
         budget=Budget.from_params(privacy, len(texts)),
         histogram_noise_multiplier=privacy.histogram_noise_multiplier,
     )
-    ft = DPFineTuneConfig(
-        **{**config.finetune.__dict__, "expected_batch_size": batch, "learning_rate": learning_rate, "dp": True}
-    )
+    ft = dataclasses.replace(config.finetune, expected_batch_size=batch, learning_rate=learning_rate, dp=True)
     device = pick_device(config.device)
     model = materialise_base(copy.deepcopy(data["public_base_model"]), device)
     started = time.perf_counter()

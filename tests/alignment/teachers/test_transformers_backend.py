@@ -63,3 +63,21 @@ def test_the_prompt_is_cut_to_leave_room_for_the_answer_in_the_model_positions(t
     assert answer.prompt_tokens == 8 and answer.prompt_truncated_tokens > 100
     with pytest.raises(InvalidInputError, match="max_tokens"):
         teacher.answer([long], GenerationSettings(max_tokens=128, temperature=0.0))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [None, "{% for m in messages %}{{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<reply>{% endif %}"],
+)
+def test_a_cut_prompt_keeps_the_turn_the_model_must_continue(teacher_model, teacher_tokenizer, template):
+    import copy
+
+    tokenizer = copy.deepcopy(teacher_tokenizer)
+    tokenizer.chat_template = template
+    teacher = TransformersTeacher(teacher_model, tokenizer, name="tiny", max_prompt_tokens=16)
+    long = ChatRequest.from_user_text("long", " ".join(["summarise the article"] * 30))
+    enc, cut = teacher._encode([long], 16)
+    kept = tokenizer.decode(enc["input_ids"][0], skip_special_tokens=True)
+    assert len(enc["input_ids"][0]) == 16 and cut[0] > 0
+    assert kept.endswith("Assistant:" if template is None else "<reply>")
+    assert kept.startswith("User: summarise" if template is None else "summarise")

@@ -146,8 +146,8 @@ class OpenAIChatTeacher:
         self, client: openai.AsyncOpenAI, gate: asyncio.Semaphore, request: ChatRequest, settings: GenerationSettings
     ) -> ChatAnswer:
         attempts = 0
-        started = time.perf_counter()
         async with gate:
+            started = time.perf_counter()  # the request's latency, not its wait for a slot
             while True:
                 attempts += 1
                 try:
@@ -200,14 +200,11 @@ class OpenAIChatTeacher:
             except (openai.APIConnectionError, openai.APITimeoutError) as exc:
                 last = exc
                 await asyncio.sleep(self._delay(attempt, exc))
-            except openai.NotFoundError:
-                return  # some servers have no /models; the completions will tell
-            except openai.APIStatusError as exc:
-                if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-                    fatal = self._fatal(exc)
-                    assert fatal is not None
-                    raise fatal from exc
-                return  # a 5xx here is for the retries of the real requests to handle
+            except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+                raise self._fatal(exc) or exc from exc
+            except openai.APIStatusError:
+                # No /models (404) or a 5xx: the completions and their retries will tell.
+                return
         raise TeacherUnavailableError(
             f"the teacher endpoint {self.base_url} cannot be reached ({_describe(last) if last else 'no answer'}): "
             f"check `{CREDENTIALS_ENTRY}.base_url` in conf/local/credentials.yml and that the server is running"

@@ -28,19 +28,25 @@ log = logging.getLogger(__name__)
 __all__ = ["TransformersTeacher", "plain_chat_prompt", "weights_digest"]
 
 
+ASSISTANT_TURN = "\nAssistant:"
+
+
 def plain_chat_prompt(messages: Sequence[Mapping[str, str]]) -> str:
     """The prompt for a model without a chat template: one ``Role: text`` line per message,
     then ``Assistant:`` (the format the embedded teacher is trained on)."""
-    lines = [f"{m['role'].capitalize()}: {m['content']}" for m in messages]
-    return "\n".join([*lines, "Assistant:"])
+    return "\n".join(f"{m['role'].capitalize()}: {m['content']}" for m in messages) + ASSISTANT_TURN
 
 
-def weights_digest(model: PreTrainedModel) -> str:
-    """A short digest of the weights: the cache key of a local model that has no hub id."""
+def weights_digest(model: PreTrainedModel, samples_per_tensor: int = 4096) -> str:
+    """A short digest of the weights, for the cache key of a local model: each tensor's name,
+    shape and an evenly strided sample of its values (hashing every weight of a 7B model
+    would read 28 GB; any training changes the sampled values too)."""
     h = hashlib.sha256()
     for name, tensor in sorted(model.state_dict().items()):
-        h.update(name.encode())
-        h.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+        flat = tensor.detach().reshape(-1)
+        stride = max(1, flat.numel() // samples_per_tensor)
+        h.update(f"{name}{tuple(tensor.shape)}{tensor.dtype}".encode())
+        h.update(flat[::stride].to("cpu", torch.float32).contiguous().numpy().tobytes())
     return h.hexdigest()[:16]
 
 
@@ -79,11 +85,18 @@ class TransformersTeacher:
         return self._identity
 
     def prompt(self, request: ChatRequest) -> str:
-        if getattr(self.tokenizer, "chat_template", None):
-            return str(
-                self.tokenizer.apply_chat_template(request.as_list(), add_generation_prompt=True, tokenize=False)
-            )
-        return plain_chat_prompt(request.messages)
+        return "".join(self._prompt_parts(request))
+
+    def _prompt_parts(self, request: ChatRequest) -> tuple[str, str]:
+        """``(conversation, assistant turn)``: the rendered prompt split where the turn the
+        model must continue begins, so that a cut shortens the conversation, not that turn."""
+        if not getattr(self.tokenizer, "chat_template", None):
+            full = plain_chat_prompt(request.messages)
+            return full[: -len(ASSISTANT_TURN)], ASSISTANT_TURN
+        messages = request.as_list()
+        full = str(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False))
+        body = str(self.tokenizer.apply_chat_template(messages, add_generation_prompt=False, tokenize=False))
+        return (body, full[len(body) :]) if full.startswith(body) else (full, "")
 
     def _prompt_budget(self, settings: GenerationSettings) -> int:
         """Prompt tokens that fit: ``max_prompt_tokens``, less where the model's positions
@@ -103,24 +116,28 @@ class TransformersTeacher:
             )
         return budget
 
-    def _generate(self, batch: list[ChatRequest], settings: GenerationSettings) -> list[ChatAnswer]:
-        started = time.perf_counter()
-        budget = self._prompt_budget(settings)
-        prompts = [self.prompt(r) for r in batch]
-        full = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
+    def _encode(self, batch: list[ChatRequest], budget: int) -> tuple[dict[str, torch.Tensor], list[int]]:
+        """Left-padded prompts of at most ``budget`` tokens and how many tokens each lost: a
+        long conversation is cut at its end, and the assistant turn is kept whole after it."""
+        rows, cut = [], []
+        for request in batch:
+            body, turn = self._prompt_parts(request)
+            body_ids = self.tokenizer(body, add_special_tokens=False)["input_ids"]
+            turn_ids = self.tokenizer(turn, add_special_tokens=False)["input_ids"] if turn else []
+            keep = max(0, budget - len(turn_ids))
+            rows.append((body_ids[:keep] + turn_ids)[-budget:])
+            cut.append(len(body_ids) + len(turn_ids) - len(rows[-1]))
         side = self.tokenizer.padding_side
         self.tokenizer.padding_side = "left"  # generation continues at the right edge
         try:
-            enc = self.tokenizer(
-                prompts,
-                add_special_tokens=False,
-                padding=True,
-                truncation=True,
-                max_length=budget,
-                return_tensors="pt",
-            ).to(self.device)
+            enc = self.tokenizer.pad({"input_ids": rows}, padding=True, return_tensors="pt")
         finally:
             self.tokenizer.padding_side = side
+        return {k: v.to(self.device) for k, v in enc.items()}, cut
+
+    def _generate(self, batch: list[ChatRequest], settings: GenerationSettings) -> list[ChatAnswer]:
+        started = time.perf_counter()
+        enc, cut = self._encode(batch, self._prompt_budget(settings))
         sample = settings.temperature > 0
         devices = [self.device] if self.device.type == "cuda" else []
         # Seeded sampling without touching the caller's global RNG state.
@@ -138,7 +155,7 @@ class TransformersTeacher:
         new = out[:, enc["input_ids"].shape[1] :]
         latency = (time.perf_counter() - started) / len(batch)
         answers = []
-        for request, ids, prompt_ids, mask in zip(batch, new, full, enc["attention_mask"], strict=True):
+        for request, ids, truncated, mask in zip(batch, new, cut, enc["attention_mask"], strict=True):
             tokens = ids.tolist()
             if self.tokenizer.eos_token_id in tokens:
                 finish, tokens = "stop", tokens[: tokens.index(self.tokenizer.eos_token_id)]
@@ -146,7 +163,6 @@ class TransformersTeacher:
                 finish = "length"
             text = self.tokenizer.decode(tokens, skip_special_tokens=True)
             status, reason = classify_text(text)
-            truncated = len(prompt_ids) - int(mask.sum())
             answers.append(
                 ChatAnswer(
                     request.request_id,
