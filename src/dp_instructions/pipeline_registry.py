@@ -7,9 +7,8 @@ from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
 #: Run on request only: the non-private control generator is an audit tool that costs a
-#: second training run and produces a non-DP model; alignment needs a teacher model
-#: (`teacher_endpoint`) until the embedded public teacher exists (issue 13).
-OPTIONAL_PIPELINES = ("memorisation_control", "alignment")
+#: second training run and produces a non-DP model.
+OPTIONAL_PIPELINES = ("memorisation_control",)
 
 
 def register_pipelines() -> dict[str, Pipeline]:

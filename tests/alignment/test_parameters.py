@@ -9,7 +9,7 @@ from dp_instructions.alignment.parameters import AlignmentParameters
 def test_defaults_give_the_generation_settings():
     params = AlignmentParameters()
     settings = params.teacher.generation.settings()
-    assert settings.max_tokens == 256 and settings.temperature == 0.7 and settings.seed == 0
+    assert settings.max_tokens == 96 and settings.temperature == 0.7 and settings.seed == 0
     assert params.teacher.cache_path.endswith(".sqlite")
 
 

@@ -9,12 +9,13 @@ word boundary and flagged (the teacher's own context limit is counted by the bac
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 import polars as pl
 
 from dp_instructions.exceptions import InvalidInputError
 
-__all__ = ["REQUEST_COLUMNS", "build_annotation_requests", "request_id"]
+__all__ = ["REQUEST_COLUMNS", "build_annotation_requests", "build_requests_for_sets", "request_id"]
 
 REQUEST_COLUMNS = ("request_id", "source_id", "instruction", "chars", "truncated")
 
@@ -91,3 +92,30 @@ def build_annotation_requests(
             f"dataset `{dataset}` has no usable instruction ({drops.height} blank or duplicate rows)"
         )
     return requests, drops
+
+
+def build_requests_for_sets(
+    sets: Mapping[str, pl.DataFrame], max_chars: int, max_per_set: int | None, seed: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Requests from several datasets (their names are the keys), with a ``source_set``
+    column first. Each set keeps at most ``max_per_set`` requests, a sample seeded by
+    ``seed`` in the set's order; the others are recorded as not selected."""
+    requests, drops = [], []
+    for name, frame in sets.items():
+        kept, dropped = build_annotation_requests(frame, name, max_chars)
+        if max_per_set is not None and kept.height > max_per_set:
+            chosen = kept.with_row_index("_row").sample(n=max_per_set, seed=seed).sort("_row")
+            left_out = kept.join(chosen.select("request_id"), on="request_id", how="anti")
+            dropped = pl.concat(
+                [
+                    dropped,
+                    left_out.select(
+                        "source_id",
+                        pl.lit(f"not selected: over alignment.annotation.max_per_set ({max_per_set})").alias("reason"),
+                    ),
+                ]
+            )
+            kept = chosen.drop("_row")
+        requests.append(kept.select(pl.lit(name).alias("source_set"), pl.all()))
+        drops.append(dropped.select(pl.lit(name).alias("source_set"), pl.all()))
+    return pl.concat(requests), pl.concat(drops)

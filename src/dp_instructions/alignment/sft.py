@@ -24,8 +24,9 @@ MESSAGE_TYPE = pl.List(pl.Struct({"role": pl.Utf8, "content": pl.Utf8}))
 def build_sft_dataset(
     requests: pl.DataFrame, answers: Sequence[ChatAnswer], system_prompt: str | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``(sft_dataset, not_used)``: sft rows are request_id, source_id, prompt, completion;
-    not_used rows are request_id, status, reason. ``system_prompt`` is the one the teacher
+    """``(sft_dataset, not_used)``: sft rows are source_set, request_id, source_id, prompt,
+    completion; not_used rows are source_set, request_id, status, reason (``source_set`` is
+    null when the requests have none). ``system_prompt`` is the one the teacher
     was asked with, so the student learns from the same prompt."""
     if requests.height != len(answers):
         raise InvalidInputError(f"{requests.height} annotation requests but {len(answers)} teacher answers")
@@ -39,6 +40,7 @@ def build_sft_dataset(
         if answer.status is AnswerStatus.OK and answer.text:
             pairs.append(
                 {
+                    "source_set": row.get("source_set"),
                     "request_id": row["request_id"],
                     "source_id": row["source_id"],
                     "prompt": [
@@ -49,11 +51,26 @@ def build_sft_dataset(
                 }
             )
         else:
-            unused.append({"request_id": row["request_id"], "status": answer.status.value, "reason": answer.reason})
+            unused.append(
+                {
+                    "source_set": row.get("source_set"),
+                    "request_id": row["request_id"],
+                    "status": answer.status.value,
+                    "reason": answer.reason,
+                }
+            )
     sft = pl.DataFrame(
         pairs,
-        schema={"request_id": pl.Utf8, "source_id": pl.Utf8, "prompt": MESSAGE_TYPE, "completion": MESSAGE_TYPE},
+        schema={
+            "source_set": pl.Utf8,
+            "request_id": pl.Utf8,
+            "source_id": pl.Utf8,
+            "prompt": MESSAGE_TYPE,
+            "completion": MESSAGE_TYPE,
+        },
     )
-    not_used = pl.DataFrame(unused, schema={"request_id": pl.Utf8, "status": pl.Utf8, "reason": pl.Utf8})
+    not_used = pl.DataFrame(
+        unused, schema={"source_set": pl.Utf8, "request_id": pl.Utf8, "status": pl.Utf8, "reason": pl.Utf8}
+    )
     assert sft.height + not_used.height == requests.height
     return sft, not_used

@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 import polars as pl
 from kedro.io import AbstractDataset, DatasetError
 
-from dp_instructions.demo import corpus, pretraining
+from dp_instructions.demo import corpus, pretraining, public_answers
 from dp_instructions.exceptions import InvalidInputError
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "DemoEvalReferenceDataset",
     "DemoPublicInstructionsDataset",
     "DemoPublicPretrainingCorpusDataset",
+    "DemoPublicQACorpusDataset",
 ]
 
 
@@ -146,6 +147,24 @@ class DemoPublicPretrainingCorpusDataset(_GeneratedDataset):
 
     def load(self) -> pl.DataFrame:
         return pretraining.generate_public_pretraining_corpus(self._size, self._seed)
+
+    def _describe(self) -> dict[str, Any]:
+        return {"size": self._size, "seed": self._seed}
+
+
+class DemoPublicQACorpusDataset(_GeneratedDataset):
+    """The generated public question-and-answer corpus the embedded teacher learns from
+    (columns ``id``, ``question``, ``answer``, ``genre``; see
+    :func:`~dp_instructions.demo.public_answers.generate_public_qa_corpus`)."""
+
+    def __init__(self, size: int = 2_000, seed: int = 0, metadata: dict[str, Any] | None = None) -> None:
+        super().__init__(metadata)
+        name = type(self).__name__
+        self._size = _dataset_arg(corpus.check_size, size, "size", name)
+        self._seed = _dataset_arg(corpus.check_seed, seed, "seed", name)
+
+    def load(self) -> pl.DataFrame:
+        return public_answers.generate_public_qa_corpus(self._size, self._seed)
 
     def _describe(self) -> dict[str, Any]:
         return {"size": self._size, "seed": self._seed}

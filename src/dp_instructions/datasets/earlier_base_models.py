@@ -29,6 +29,7 @@ from typing import Any, NoReturn
 
 from kedro.io import AbstractDataset, DatasetError
 
+from dp_instructions.alignment import chat_model
 from dp_instructions.models import artifact
 from dp_instructions.models.public_base import EarlierBaseModel, EarlierBaseModels
 
@@ -37,11 +38,20 @@ __all__ = ["EarlierBaseModelsDataset"]
 log = logging.getLogger(__name__)
 
 
-class EarlierBaseModelsDataset(AbstractDataset[Any, EarlierBaseModels]):
-    """Read-only view of every version of the ``public_base_model`` dataset."""
+_LOADERS = {"base_model": artifact.load_base_model, "chat_model": chat_model.load_chat_model}
 
-    def __init__(self, path: str, metadata: dict[str, Any] | None = None):
+
+class EarlierBaseModelsDataset(AbstractDataset[Any, EarlierBaseModels]):
+    """Read-only view of every version of a versioned public model dataset:
+    ``public_base_model`` (``layout: base_model``) or the embedded teacher (``layout:
+    chat_model``)."""
+
+    def __init__(self, path: str, layout: str = "base_model", metadata: dict[str, Any] | None = None):
+        if layout not in _LOADERS:
+            raise DatasetError(f"EarlierBaseModelsDataset: layout must be one of {sorted(_LOADERS)}, got {layout!r}")
         self._path = Path(path)
+        self._loader = _LOADERS[layout]
+        self._layout = layout
         self.metadata = metadata
 
     def _directories(self) -> list[Path]:
@@ -60,22 +70,20 @@ class EarlierBaseModelsDataset(AbstractDataset[Any, EarlierBaseModels]):
                     raise ValueError(f"{artifact.METADATA} holds a {type(meta).__name__}, not an object")
             except (OSError, ValueError) as exc:
                 log.warning(
-                    "public_base_model version %s (%s) is not readable and is ignored: %s", version, directory, exc
+                    "%s version %s (%s) is not readable and is ignored: %s", self._path.name, version, directory, exc
                 )
                 continue
-            entries.append(
-                EarlierBaseModel(version=version, metadata=meta, loader=partial(artifact.load_base_model, directory))
-            )
+            entries.append(EarlierBaseModel(version=version, metadata=meta, loader=partial(self._loader, directory)))
         return EarlierBaseModels(tuple(entries))
 
     def save(self, data: Any) -> NoReturn:
         raise DatasetError(
-            "earlier_public_base_models is read-only: the public base model is saved through the versioned "
-            "`public_base_model` dataset, which this dataset reads"
+            f"the earlier versions of {self._path.name} are read-only: the model is saved through its own "
+            "versioned dataset, which this dataset reads"
         )
 
     def _exists(self) -> bool:
         return bool(self._directories())
 
     def _describe(self) -> dict[str, Any]:
-        return {"path": str(self._path)}
+        return {"path": str(self._path), "layout": self._layout}

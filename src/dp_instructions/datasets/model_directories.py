@@ -15,11 +15,12 @@ from typing import Any, Generic, TypeVar
 
 from kedro.io import AbstractVersionedDataset, Version
 
+from dp_instructions.alignment import chat_model
 from dp_instructions.models import artifact
 
 T = TypeVar("T")
 
-__all__ = ["BaseModelDataset", "GeneratorDataset", "TokenizerDataset"]
+__all__ = ["BaseModelDataset", "ChatModelDataset", "GeneratorDataset", "TokenizerDataset"]
 
 
 class _ModelDirectoryDataset(AbstractVersionedDataset[T, T], Generic[T]):
@@ -88,3 +89,15 @@ class GeneratorDataset(_ModelDirectoryDataset[artifact.GeneratorArtifact]):
 
     def _read(self, directory: Path) -> artifact.GeneratorArtifact:
         return artifact.load_generator(directory)
+
+
+class ChatModelDataset(_ModelDirectoryDataset["chat_model.ChatModel | None"]):
+    """A chat model (:class:`~dp_instructions.alignment.chat_model.ChatModel`: weights and a
+    tokenizer with a chat template under ``model/``, loadable by any Hugging Face tool), or
+    ``None``: a version that records why no model was built."""
+
+    def _write(self, data: chat_model.ChatModel | None, directory: Path) -> None:
+        chat_model.save_chat_model(data, directory)
+
+    def _read(self, directory: Path) -> chat_model.ChatModel | None:
+        return chat_model.load_chat_model(directory)

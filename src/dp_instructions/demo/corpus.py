@@ -90,6 +90,7 @@ PUBLIC_INSTRUCTIONS_SCHEMA = pl.Schema({"id": pl.Utf8, "text": pl.Utf8, "task": 
 # contaminated eval rows, public instructions, public pre-training texts (.pretraining).
 _STREAM_CONVERSATIONS, _STREAM_EVAL, _STREAM_EVAL_PICK, _STREAM_PUBLIC = 0, 1, 2, 3
 _STREAM_PRETRAINING = 4
+_STREAM_PUBLIC_ANSWERS = 5
 _MAX_ROWS = 2**32 - 1
 _MAX_SEED = 2**60
 

@@ -44,7 +44,9 @@ __all__ = [
     "GENRES",
     "GENRE_NAMES",
     "PUBLIC_PRETRAINING_SCHEMA",
+    "decorate",
     "generate_public_pretraining_corpus",
+    "pretraining_request",
     "pretraining_text",
 ]
 
@@ -150,12 +152,23 @@ def _join(intro: str, text: str) -> str:
 
 def pretraining_text(rnd: random.Random) -> tuple[str, str]:
     """One text of the public pre-training corpus and its genre."""
+    text, genre = pretraining_request(rnd)
+    return decorate(rnd, text), genre
+
+
+def pretraining_request(rnd: random.Random) -> tuple[str, str]:
+    """The request itself (no greeting, background or sign-off) and its genre."""
     u = rnd.random()
     k = 0
     while k < len(_CUM) - 1 and u >= _CUM[k]:
         k += 1
     genre, build, _ = GENRES[k]
-    text = build(rnd)
+    return build(rnd), genre
+
+
+def decorate(rnd: random.Random, text: str) -> str:
+    """``text`` in a forum post's register: sometimes a greeting or a line of background
+    before it, a tail or a sign-off after it, casual spelling."""
     r = rnd.random()
     if r < 0.10:
         text = _join(_GREETING(rnd), text)
@@ -169,7 +182,7 @@ def pretraining_text(rnd: random.Random) -> tuple[str, str]:
         text = f"{life.closed(text)} {_SIGNOFF(rnd)}" if "\n" not in text else f"{text}\n\n{_SIGNOFF(rnd)}"
     if "```" not in text:
         text = _casual(rnd, text)
-    return text, genre
+    return text
 
 
 def generate_public_pretraining_corpus(size: int = 30_000, seed: int = 0) -> pl.DataFrame:

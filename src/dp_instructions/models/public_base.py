@@ -24,7 +24,6 @@ from typing import Any
 
 from transformers import PreTrainedTokenizerBase
 
-from dp_instructions.models.artifact import BaseModel
 from dp_instructions.models.dp_training.release import tokenizer_identity
 
 __all__ = ["PUBLIC_BASE_FORMAT", "EarlierBaseModel", "EarlierBaseModels", "public_base_identity"]
@@ -72,9 +71,10 @@ class EarlierBaseModel:
 
     version: str
     metadata: dict[str, Any]
-    loader: Callable[[], BaseModel] = field(repr=False, compare=False)
+    loader: Callable[[], Any] = field(repr=False, compare=False)
 
-    def load(self) -> BaseModel:
+    def load(self) -> Any:
+        """The saved model: a :class:`BaseModel`, or a chat model for the embedded teacher's versions."""
         return self.loader()
 
 

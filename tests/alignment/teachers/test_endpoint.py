@@ -43,7 +43,20 @@ def test_make_teacher_builds_each_backend(tmp_path):
 
 def test_a_missing_local_model_is_a_clear_error(tmp_path):
     config = TeacherConfig(cache_path=None)
-    with pytest.raises(InvalidInputError, match="embedded public teacher is not built yet"):
+    with pytest.raises(InvalidInputError, match="embedded public teacher was not built"):
         make_teacher(TeacherEndpoint("transformers"), config)
     with pytest.raises(InvalidInputError, match="cannot be loaded"):
         make_teacher(TeacherEndpoint("transformers", model=str(tmp_path / "nowhere")), config)
+
+
+def test_an_entry_without_a_model_uses_the_embedded_teacher(teacher_model, teacher_tokenizer):
+    from dp_instructions.alignment.chat_model import chat_model_from_base
+
+    embedded = chat_model_from_base(teacher_model, teacher_tokenizer, 160, {"identity": "embedded-teacher:abc"})
+    endpoint = TeacherEndpoint("transformers")
+    assert endpoint.uses_embedded and endpoint.describe()["model"] == "embedded-public-teacher"
+    teacher = make_teacher(endpoint, TeacherConfig(cache_path=None), embedded)
+    assert isinstance(teacher, TransformersTeacher)
+    assert teacher.identity["model"] == "embedded-public-teacher:embedded-teacher:abc"
+    assert not TeacherEndpoint("openai", model="m", base_url="http://x", api_key="k").uses_embedded
+    assert "secret" not in str(TeacherEndpoint("openai", model="m", base_url="http://x", api_key="secret").describe())

@@ -1,6 +1,6 @@
-"""`kedro run --pipeline=alignment` through a real KedroSession, on a synthetic_resampled
-version that the resampling pipeline would have written, with a tiny local teacher named in
-conf/local/catalog.yml; a second run answers from the response cache."""
+"""`kedro run --pipeline=alignment` through a real KedroSession, on synthetic sets and a
+public base model saved through the project's own catalog, with the embedded teacher; a
+second run reuses the teacher and answers from the response cache."""
 
 from __future__ import annotations
 
@@ -8,60 +8,64 @@ import json
 
 import polars as pl
 import pytest
+import yaml
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
 
-from tests.alignment.teachers.openai_server import save_tiny_chat_model
+from dp_instructions.models.artifact import BaseModel
 from tests.kedro_session import latest_version, project_copy, run_pipeline
+from tests.pipelines.alignment.test_pipeline import TINY
 
-VERSION = "2024-07-21T10.00.00.000Z"
-LOCAL_PARAMETERS = """\
-alignment:
-  teacher:
-    generation: {max_tokens: 6}
-    batch_size: 4
-"""
-
-
-def write_synthetic(project) -> None:
-    texts = [f"explain how the transformer works, part {i}" for i in range(6)] + [" "]
-    frame = pl.DataFrame({"id": [f"synthetic-{i:07d}" for i in range(7)], "text": texts, "cluster": [0] * 7})
-    target = project / "data/07_model_output/synthetic_resampled.parquet" / VERSION / "synthetic_resampled.parquet"
-    target.parent.mkdir(parents=True)
-    frame.write_parquet(target)
+RUNTIME = {
+    "demo_public_instructions": 12,
+    "demo_public_qa_corpus": 40,
+    "demo_eval_reference": 20,
+    "demo_conversations": 300,
+}
 
 
-def test_alignment_runs_alone_and_a_rerun_answers_from_the_cache(tmp_path):
+def write_upstream(project, base: BaseModel, tokenizer) -> None:
+    (project / "conf/local/parameters_alignment.yml").write_text(yaml.safe_dump({"alignment": TINY}))
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project, runtime_params=RUNTIME) as session:
+        catalog = session.load_context().catalog
+        for name in ("synthetic_resampled", "synthetic_initial"):
+            texts = [f"{name} question {i}: how do I fix my bike chain?" for i in range(7)] + [" "]
+            catalog.save(name, pl.DataFrame({"id": [f"{name}-{i}" for i in range(8)], "text": texts}))
+        catalog.save("public_tokenizer", tokenizer)
+        catalog.save("public_base_model", base)
+
+
+def test_alignment_runs_alone_then_reuses_the_teacher_and_the_cache(tmp_path, public_base):
     project = project_copy(tmp_path)
-    write_synthetic(project)
-    teacher = save_tiny_chat_model(tmp_path / "teacher")
-    (project / "conf/local/parameters_alignment.yml").write_text(LOCAL_PARAMETERS)
-    (project / "conf/local/catalog.yml").write_text(
-        "teacher_endpoint:\n"
-        "  type: dp_instructions.datasets.teacher_endpoint.TeacherEndpointDataset\n"
-        "  backend: transformers\n"
-        f"  model: {teacher}\n"
-        "  metadata: {privacy: public}\n"
-    )
+    base, tokenizer, _ = public_base
+    write_upstream(project, base, tokenizer)
     data = project / "data"
-    run_pipeline(project, "alignment")
+    run_pipeline(project, "alignment", RUNTIME)
     first = json.loads(latest_version(data / "08_reporting/annotation_report.json").read_text())
-    assert first["requests"] == 6 and first["sent"] == 6 and sum(first["outcomes"].values()) == 6
-    assert (data / "04_feature/teacher_response_cache.sqlite").exists()
-    run_pipeline(project, "alignment")
+    assert first["sent"] == first["requests"] == 6 + 6 + 6  # max_per_set in each of the three sets
+    assert "weak" in first["embedded_teacher"]
+    report = json.loads(latest_version(data / "08_reporting/win_rate_report.json").read_text())
+    assert [m["model"] for m in report["models"]] == ["synthetic_resampled", "synthetic_initial"]
+    assert latest_version(data / "08_reporting/win_rate_plot.png").stat().st_size > 0
+    teacher_dir = latest_version(data / "06_models/embedded_teacher")
+    assert (teacher_dir / "model" / "config.json").exists() and (
+        teacher_dir / "model" / "tokenizer_config.json"
+    ).exists()
+    for name in ("synthetic_resampled", "synthetic_initial", "public_instructions"):
+        assert (latest_version(data / f"06_models/student_{name}") / "model" / "model.safetensors").exists()
+
+    run_pipeline(project, "alignment", RUNTIME)
     second = json.loads(latest_version(data / "08_reporting/annotation_report.json").read_text())
-    assert second["from_cache"] == 6 and second["sent"] == 0
-    dropped = pl.read_parquet(latest_version(data / "05_model_input/annotation_dropped.parquet"))
-    assert dropped["reason"].to_list() == ["blank"]
-    sft = pl.read_parquet(latest_version(data / "05_model_input/sft_dataset.parquet"))
-    unused = pl.read_parquet(latest_version(data / "05_model_input/sft_not_used.parquet"))
-    assert sft.height + unused.height == 6
-    tasks = json.loads(latest_version(data / "05_model_input/label_studio_tasks.json").read_text())
-    assert len(tasks) == 6 and "instruction" in tasks[0]["data"]
-    assert "<TextArea" in (data / "05_model_input/label_studio_config.xml").read_text()
+    assert second["from_cache"] == first["requests"] and second["sent"] == 0
+    reused = json.loads((latest_version(data / "06_models/embedded_teacher") / "metadata.json").read_text())
+    assert reused["reused_from"] == teacher_dir.parent.name
 
 
-def test_without_a_teacher_model_the_run_stops_with_what_to_set(tmp_path):
+def test_a_hub_base_model_without_a_configured_teacher_stops_with_what_to_set(tmp_path, public_base):
     project = project_copy(tmp_path)
-    write_synthetic(project)
-    with pytest.raises(Exception, match="embedded public teacher is not built yet") as info:
-        run_pipeline(project, "alignment")
-    assert "conf/local/catalog.yml" in str(info.value)
+    _, tokenizer, _ = public_base
+    write_upstream(project, BaseModel(model=None, hub_id="meta-llama/Llama-2-7b-hf"), tokenizer)
+    with pytest.raises(Exception, match="teacher_endpoint") as info:
+        run_pipeline(project, "alignment", RUNTIME)
+    assert "--env openai" in str(info.value)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from dp_instructions.alignment.chat_model import ChatModel
 from dp_instructions.alignment.parameters import TeacherConfig
 from dp_instructions.alignment.teachers.base import Teacher
 from dp_instructions.alignment.teachers.cache import ResponseCache
@@ -20,7 +21,9 @@ from dp_instructions.models.device import pick_device
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TeacherEndpoint", "make_teacher"]
+__all__ = ["EMBEDDED_TEACHER_NAME", "TeacherEndpoint", "load_local_chat_model", "make_teacher"]
+
+EMBEDDED_TEACHER_NAME = "embedded-public-teacher"
 
 Backend = Literal["transformers", "openai"]
 
@@ -49,8 +52,39 @@ class TeacherEndpoint:
                         f"`{CREDENTIALS_ENTRY}` in conf/local/credentials.yml"
                     )
 
+    @property
+    def uses_embedded(self) -> bool:
+        """A local entry that names no model: the embedded public teacher answers."""
+        return self.backend == "transformers" and self.model is None
 
-def make_teacher(endpoint: TeacherEndpoint, config: TeacherConfig) -> Teacher:
+    def describe(self) -> dict[str, str | None]:
+        """For reports: never the key."""
+        model = EMBEDDED_TEACHER_NAME if self.uses_embedded else self.model
+        return {"backend": self.backend, "model": model, "base_url": self.base_url}
+
+
+def load_local_chat_model(endpoint: TeacherEndpoint, embedded: ChatModel | None) -> ChatModel:
+    """The local model an entry names, or the embedded teacher when it names none."""
+    if endpoint.model is None:
+        if embedded is None:
+            raise InvalidInputError(
+                "catalog entry `teacher_endpoint` or `judge_endpoint` names no model and the embedded public teacher "
+                "was not built. Set `model` to a local causal LM (a path or hub id) in conf/local/catalog.yml, "
+                f"or run with `--env openai` and the credentials `{CREDENTIALS_ENTRY}`"
+            )
+        return embedded
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(endpoint.model)
+        model = AutoModelForCausalLM.from_pretrained(endpoint.model)
+    except OSError as exc:
+        raise InvalidInputError(f"the local teacher or judge model {endpoint.model!r} cannot be loaded: {exc}") from exc
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token  # batched generation pads; the pad is masked out
+    return ChatModel(model=model, tokenizer=tokenizer, metadata={"source": endpoint.model})
+
+
+def make_teacher(endpoint: TeacherEndpoint, config: TeacherConfig, embedded: ChatModel | None = None) -> Teacher:
+    """The backend for ``endpoint``; a local entry without a model uses ``embedded``."""
     cache = ResponseCache(config.cache_path)
     if endpoint.backend == "openai":
         assert endpoint.base_url is not None and endpoint.model is not None
@@ -65,25 +99,11 @@ def make_teacher(endpoint: TeacherEndpoint, config: TeacherConfig) -> Teacher:
             backoff_max_s=config.backoff_max_s,
             cache=cache,
         )
-    if endpoint.model is None:
-        raise InvalidInputError(
-            "catalog entry `teacher_endpoint`: no teacher model is set, and the embedded public teacher is not "
-            "built yet (issue 13). Set `model` to a local causal LM (a path or hub id) in conf/local/catalog.yml, "
-            f"or run with `--env openai` and the credentials `{CREDENTIALS_ENTRY}`"
-        )
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(endpoint.model)
-        model = AutoModelForCausalLM.from_pretrained(endpoint.model)
-    except OSError as exc:
-        raise InvalidInputError(
-            f"catalog entry `teacher_endpoint`: the teacher model {endpoint.model!r} cannot be loaded: {exc}"
-        ) from exc
-    if tokenizer.pad_token_id is None:
-        tokenizer.pad_token = tokenizer.eos_token  # batched generation pads; the pad is masked out
+    chat = load_local_chat_model(endpoint, embedded)
     return TransformersTeacher(
-        model,
-        tokenizer,
-        name=endpoint.model,
+        chat.model,
+        chat.tokenizer,
+        name=endpoint.model or f"{EMBEDDED_TEACHER_NAME}:{chat.metadata.get('identity', 'unsaved')}",
         batch_size=config.batch_size,
         max_prompt_tokens=config.max_prompt_tokens,
         cache=cache,

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 import polars as pl
+from matplotlib.figure import Figure
+from transformers import PreTrainedTokenizerBase
 
-from dp_instructions.alignment import label_studio, requests, sft
-from dp_instructions.alignment.parameters import AlignmentParameters
+from dp_instructions.alignment import embedded_teacher as public_teacher
+from dp_instructions.alignment import label_studio, requests, sft, students, win_rates
+from dp_instructions.alignment.chat_model import ChatModel
+from dp_instructions.alignment.embedded_teacher import WEAK_TEACHER_NOTE
+from dp_instructions.alignment.judges import Judge, LikelihoodJudge, PromptJudge
+from dp_instructions.alignment.parameters import SOURCE_SETS, AlignmentParameters
 from dp_instructions.alignment.teachers.base import ChatAnswer, ChatRequest
-from dp_instructions.alignment.teachers.endpoint import TeacherEndpoint, make_teacher
+from dp_instructions.alignment.teachers.endpoint import TeacherEndpoint, load_local_chat_model, make_teacher
 from dp_instructions.alignment.teachers.report import summarise_run
-from dp_instructions.models.device import limit_cpu_threads
+from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.models.artifact import BaseModel
+from dp_instructions.models.device import limit_cpu_threads, pick_device
+from dp_instructions.models.public_base import EarlierBaseModels
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +43,50 @@ ANSWER_SCHEMA = pl.Schema(
 )
 
 
+def build_embedded_teacher(
+    public_base_model: BaseModel,
+    public_tokenizer: PreTrainedTokenizerBase,
+    public_qa_corpus: pl.DataFrame,
+    earlier: EarlierBaseModels,
+    teacher_endpoint: TeacherEndpoint,
+    judge_endpoint: TeacherEndpoint,
+    params: AlignmentParameters,
+    seed: int,
+) -> ChatModel | None:
+    """The embedded public teacher, when the teacher or the judge entry names no model;
+    None (recorded, nothing trained) when both name one."""
+    if not (teacher_endpoint.uses_embedded or judge_endpoint.uses_embedded):
+        log.info("embedded teacher: not needed (teacher_endpoint and judge_endpoint name their models)")
+        return None
+    if public_base_model.model is None:
+        raise InvalidInputError(
+            "the embedded teacher is built from the embedded public base model, but `dp_generation.base_model` "
+            f"is {public_base_model.hub_id!r}: set `model` in the catalog entries `teacher_endpoint` and "
+            "`judge_endpoint` (or run with `--env openai`)"
+        )
+    limit_cpu_threads()
+    return public_teacher.build_embedded_teacher(
+        public_base_model.model,
+        str(public_base_model.metadata.get("identity")),
+        public_tokenizer,
+        public_qa_corpus,
+        params.embedded_teacher,
+        seed,
+        pick_device(params.device),
+        earlier,
+    )
+
+
 def build_annotation_requests(
-    synthetic_resampled: pl.DataFrame, params: AlignmentParameters
+    synthetic_resampled: pl.DataFrame,
+    synthetic_initial: pl.DataFrame,
+    public_instructions: pl.DataFrame,
+    params: AlignmentParameters,
+    seed: int,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return requests.build_annotation_requests(
-        synthetic_resampled, "synthetic_resampled", params.annotation.max_instruction_chars
+    sets = dict(zip(SOURCE_SETS, (synthetic_resampled, synthetic_initial, public_instructions), strict=True))
+    return requests.build_requests_for_sets(
+        sets, params.annotation.max_instruction_chars, params.annotation.max_per_set, seed
     )
 
 
@@ -46,10 +95,13 @@ def export_label_studio_tasks(annotation_requests: pl.DataFrame) -> tuple[list[d
 
 
 def annotate_with_teacher(
-    annotation_requests: pl.DataFrame, teacher_endpoint: TeacherEndpoint, params: AlignmentParameters
+    annotation_requests: pl.DataFrame,
+    teacher_endpoint: TeacherEndpoint,
+    embedded_teacher: ChatModel | None,
+    params: AlignmentParameters,
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     limit_cpu_threads()
-    teacher = make_teacher(teacher_endpoint, params.teacher)
+    teacher = make_teacher(teacher_endpoint, params.teacher, embedded_teacher)
     system = params.annotation.system_prompt
     batch = [
         ChatRequest.from_user_text(row["request_id"], row["instruction"], system)
@@ -60,8 +112,14 @@ def annotate_with_teacher(
     report = summarise_run(run, teacher.identity) | {
         "generation": params.teacher.generation.model_dump(),
         "instructions_truncated": int(annotation_requests["truncated"].sum()),
-        "note": ("annotators (this teacher) saw only synthetic_resampled, a DP release; no private instruction"),
+        "requests_per_set": dict(annotation_requests.group_by("source_set").len().iter_rows()),
+        "note": (
+            "annotators (this teacher) saw only DP synthetic instructions (synthetic_resampled, synthetic_initial) "
+            "and public ones (public_instructions); no private instruction"
+        ),
     }
+    if teacher_endpoint.uses_embedded:
+        report["embedded_teacher"] = WEAK_TEACHER_NOTE
     log.info("teacher answers: %s", report["outcomes"])
     return answers, report
 
@@ -71,3 +129,94 @@ def build_sft_dataset(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     answers = [ChatAnswer.from_dict(row) for row in teacher_answers.iter_rows(named=True)]
     return sft.build_sft_dataset(annotation_requests, answers, params.annotation.system_prompt)
+
+
+def fine_tune_student(
+    sft_dataset: pl.DataFrame,
+    public_base_model: BaseModel,
+    public_tokenizer: PreTrainedTokenizerBase,
+    params: AlignmentParameters,
+    seed: int,
+    *,
+    source_set: str,
+) -> ChatModel:
+    limit_cpu_threads()
+    device = pick_device(params.device)
+    return students.fine_tune_student(
+        sft_dataset, source_set, public_base_model, public_tokenizer, params.student, seed, device
+    )
+
+
+def answer_reference_instructions(
+    eval_reference_instructions: pl.DataFrame, params: AlignmentParameters, **student_models: ChatModel
+) -> pl.DataFrame:
+    limit_cpu_threads()
+    win = params.win_rate
+    return students.answer_reference_instructions(
+        student_models,
+        eval_reference_instructions,
+        win.max_instructions,
+        dataclasses.replace(params.teacher.generation.settings(), max_tokens=win.max_new_tokens),
+        win.batch_size,
+        pick_device(params.device),
+    )
+
+
+def _judge(judge_endpoint: TeacherEndpoint, embedded_teacher: ChatModel | None, params: AlignmentParameters) -> Judge:
+    method = params.win_rate.judge_method
+    if method == "auto":
+        method = "likelihood" if judge_endpoint.uses_embedded else "prompt"
+    if method == "prompt":
+        return PromptJudge(make_teacher(judge_endpoint, params.teacher, embedded_teacher))
+    if judge_endpoint.uses_embedded:
+        if embedded_teacher is None:
+            raise InvalidInputError("the embedded judge needs the embedded teacher, which was not built")
+        chat = embedded_teacher
+    else:
+        if judge_endpoint.backend != "transformers":
+            raise InvalidInputError(
+                "parameter `alignment.win_rate.judge_method` = likelihood needs a local judge model "
+                f"(catalog entry `judge_endpoint` is {judge_endpoint.backend}); use `prompt`"
+            )
+        chat = load_local_chat_model(judge_endpoint, None)
+    return LikelihoodJudge(chat, params.win_rate.tie_margin, pick_device(params.device))
+
+
+def judge_win_rates(
+    reference_answers: pl.DataFrame,
+    judge_endpoint: TeacherEndpoint,
+    embedded_teacher: ChatModel | None,
+    params: AlignmentParameters,
+    seed: int,
+) -> tuple[pl.DataFrame, dict[str, Any], Figure]:
+    limit_cpu_threads()
+    win = params.win_rate
+    judge = _judge(judge_endpoint, embedded_teacher, params)
+    models = [m for m in reference_answers["model"].unique(maintain_order=True).to_list() if m != win.baseline]
+    verdicts = win_rates.judge_against(reference_answers, models, win.baseline, judge)
+    summary = win_rates.win_rate_summary(verdicts, reference_answers, win.bootstrap_samples, win.confidence, seed)
+    report: dict[str, Any] = {
+        "baseline": win.baseline,
+        "judge": {"method": judge.method, "endpoint": judge_endpoint.describe()},
+        "models": summary,
+        "protocol": (
+            "each model's answer to each reference instruction is judged against the baseline's in both orders; "
+            "win 1, tie 1/2, loss 0, averaged over the parseable orders, then over instructions; percentile "
+            "bootstrap interval over instructions; unparseable verdicts are counted and left out"
+        ),
+    }
+    if judge_endpoint.uses_embedded:
+        report["note"] = WEAK_TEACHER_NOTE + (
+            " The embedded judge prefers the answer the embedded teacher finds more likely per token: it measures how "
+            "close a student's answers are to the teacher's, not whether they help."
+        )
+    for row in summary:
+        log.info(
+            "win rate of %s against %s: %s %s (%d unparseable)",
+            row["model"],
+            win.baseline,
+            None if row["win_rate"] is None else f"{row['win_rate']:.3f}",
+            row["interval"],
+            row["unparseable"],
+        )
+    return verdicts, report, win_rates.plot_win_rates(summary, judge.method)

@@ -1,21 +1,57 @@
-"""alignment (first stage, paper 4.3): the DP synthetic instructions -> annotation requests
-(and a Label Studio export for people) -> teacher answers -> the SFT set. It reads only
-``dp_release`` data and the teacher named in the catalog (``teacher_endpoint``); the
-boundary check proves it reads nothing private."""
+"""alignment (paper 4.3): annotation of the DP synthetic instructions (and of the baselines'
+sets) by a teacher, with a Label Studio export for people; supervised fine-tuning of one
+student per set; win rates of the students on the reference instructions, judged against
+the FLAN-like baseline. It reads only ``dp_release`` and ``public`` data; the boundary check
+proves it reads nothing private.
+
+Which teacher and judge answer is in the catalog (``teacher_endpoint``, ``judge_endpoint``);
+an entry that names no model uses the embedded public teacher, built here from public data.
+"""
+
+from functools import partial, update_wrapper
 
 from kedro.pipeline import Node, Pipeline
 
+from dp_instructions.alignment.parameters import SOURCE_SETS
 from dp_instructions.pipelines.alignment import nodes
 
 P = "params:alignment"
+
+STUDENTS = {source_set: f"student_{source_set}" for source_set in SOURCE_SETS}
+"""The student dataset of each instruction set."""
+
+
+def _student_node(source_set: str) -> Node:
+    func = update_wrapper(partial(nodes.fine_tune_student, source_set=source_set), nodes.fine_tune_student)
+    return Node(
+        func=func,
+        inputs=["sft_dataset", "public_base_model", "public_tokenizer", P, "params:seed"],
+        outputs=STUDENTS[source_set],
+        name=f"fine_tune_{STUDENTS[source_set]}",
+    )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             Node(
+                func=nodes.build_embedded_teacher,
+                inputs=[
+                    "public_base_model",
+                    "public_tokenizer",
+                    "public_qa_corpus",
+                    "earlier_embedded_teachers",
+                    "teacher_endpoint",
+                    "judge_endpoint",
+                    P,
+                    "params:seed",
+                ],
+                outputs="embedded_teacher",
+                name="build_embedded_teacher",
+            ),
+            Node(
                 func=nodes.build_annotation_requests,
-                inputs=["synthetic_resampled", P],
+                inputs=["synthetic_resampled", "synthetic_initial", "public_instructions", P, "params:seed"],
                 outputs=["annotation_requests", "annotation_dropped"],
                 name="build_annotation_requests",
             ),
@@ -27,7 +63,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=nodes.annotate_with_teacher,
-                inputs=["annotation_requests", "teacher_endpoint", P],
+                inputs=["annotation_requests", "teacher_endpoint", "embedded_teacher", P],
                 outputs=["teacher_answers", "annotation_report"],
                 name="annotate_with_teacher",
             ),
@@ -36,6 +72,20 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["annotation_requests", "teacher_answers", P],
                 outputs=["sft_dataset", "sft_not_used"],
                 name="build_sft_dataset",
+            ),
+            *(_student_node(source_set) for source_set in SOURCE_SETS),
+            Node(
+                func=nodes.answer_reference_instructions,
+                inputs={"eval_reference_instructions": "eval_reference_instructions", "params": P}
+                | {source_set: STUDENTS[source_set] for source_set in SOURCE_SETS},
+                outputs="reference_answers",
+                name="answer_reference_instructions",
+            ),
+            Node(
+                func=nodes.judge_win_rates,
+                inputs=["reference_answers", "judge_endpoint", "embedded_teacher", P, "params:seed"],
+                outputs=["win_rate_verdicts", "win_rate_report", "win_rate_plot"],
+                name="judge_win_rates",
             ),
         ],
         tags=["alignment"],
