@@ -84,12 +84,12 @@ def parse_verdict(text: str | None) -> Verdict:
     return Verdict(match.group(1).lower()) if match else Verdict.UNPARSEABLE
 
 
-def _judge_request(comparison: Comparison) -> ChatRequest:
+def _judge_request(comparison: Comparison, system_prompt: str | None) -> ChatRequest:
     user = (
         f"Instruction:\n{comparison.instruction}\n\n[Answer A]\n{comparison.answer_a}\n\n"
         f"[Answer B]\n{comparison.answer_b}\n\nWhich answer is better? Reply A, B or tie."
     )
-    return ChatRequest.from_user_text(comparison.comparison_id, user, JUDGE_SYSTEM_PROMPT)
+    return ChatRequest.from_user_text(comparison.comparison_id, user, system_prompt)
 
 
 class PromptJudge:
@@ -98,12 +98,13 @@ class PromptJudge:
 
     method = "prompt"
 
-    def __init__(self, teacher: Teacher, max_tokens: int = 8) -> None:
+    def __init__(self, teacher: Teacher, max_tokens: int = 8, system_prompt: str | None = JUDGE_SYSTEM_PROMPT) -> None:
         self.teacher = teacher
+        self.system_prompt = system_prompt
         self.settings = GenerationSettings(max_tokens=max_tokens, temperature=0.0, top_p=1.0, seed=0)
 
     def judge(self, comparisons: Sequence[Comparison]) -> list[JudgeVerdict]:
-        run = self.teacher.answer([_judge_request(c) for c in comparisons], self.settings)
+        run = self.teacher.answer([_judge_request(c, self.system_prompt) for c in comparisons], self.settings)
         out = []
         for comparison, answer in zip(comparisons, run.answers, strict=True):
             if answer.status is AnswerStatus.FAILED:

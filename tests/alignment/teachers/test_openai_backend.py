@@ -169,3 +169,39 @@ def test_no_seed_is_left_out_of_the_request(endpoint, server):
     settings = GenerationSettings(max_tokens=4, temperature=0.0, seed=None)
     run = teacher(endpoint, server).answer(requests(2, "noseed"), settings)
     assert all(a.status is not AnswerStatus.FAILED for a in run.answers)
+
+
+def test_a_prompt_judge_on_a_real_endpoint_counts_the_verdicts_it_cannot_parse(endpoint, server):
+    """The tiny served model does not follow the judging prompt: its replies (or its errors)
+    are recorded, counted as unparseable and left out of the win rate, never guessed."""
+    import polars as pl
+
+    from dp_instructions.alignment.judges import PromptJudge
+    from dp_instructions.alignment.students import REFERENCE_ANSWER_SCHEMA
+    from dp_instructions.alignment.win_rates import judge_against, win_rate_summary
+
+    rows = [
+        {
+            "model": m,
+            "reference_id": f"r{i}",
+            "instruction": f"q{i}",
+            "answer": f"{m[0]}{i}",
+            "status": "ok",
+            "completion_tokens": 4,
+            "words": 4,
+        }
+        for m in ("student", "baseline")
+        for i in range(3)
+    ]
+    answers = pl.DataFrame(rows, schema=REFERENCE_ANSWER_SCHEMA)
+    # No system prompt and short answers: the served model has 128 positions.
+    judge = PromptJudge(teacher(endpoint, server, concurrency=4, max_retries=0), system_prompt=None)
+    verdicts = judge_against(answers, ["student"], "baseline", judge)
+    assert endpoint.forwarded == 6 and verdicts.height == 6
+    assert verdicts["detail"].str.len_chars().min() > 0  # the reply (or the failure) is on record
+    assert not verdicts["detail"].str.starts_with("failed").any()  # the server answered every request
+    parsed = verdicts.filter(pl.col("verdict") != "unparseable")
+    assert parsed["model_score"].is_not_null().all()
+    [row] = win_rate_summary(verdicts, answers, samples=50, confidence=0.9, seed=0)
+    assert row["unparseable"] == 6 - parsed.height
+    assert row["wins"] + row["ties"] + row["losses"] + row["unparseable"] == 6
