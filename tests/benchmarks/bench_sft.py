@@ -86,9 +86,15 @@ def main() -> None:
     data = encoded(template, examples, args.max_length)
     tokens = sum(len(ids) for ids, _ in data)
     print(f"{len(examples)} examples, {tokens} real tokens, batch {args.batch_size}, device {device}")
-    figures: dict[str, list[float]] = {"plain PyTorch loop": [], "TRL SFTTrainer (every weight)": [], "TRL SFTTrainer + LoRA r16": []}
+    figures: dict[str, list[float]] = {
+        "plain PyTorch loop": [],
+        "TRL SFTTrainer (every weight)": [],
+        "TRL SFTTrainer + LoRA r16": [],
+    }
     for _ in range(args.repeats):
-        figures["plain PyTorch loop"].append(tokens / plain_loop(copy.deepcopy(template), data, args.batch_size, 2e-3, device))
+        figures["plain PyTorch loop"].append(
+            tokens / plain_loop(copy.deepcopy(template), data, args.batch_size, 2e-3, device)
+        )
         for name, lora in (("TRL SFTTrainer (every weight)", None), ("TRL SFTTrainer + LoRA r16", LoraSettings())):
             settings = FineTuneSettings(
                 epochs=1, batch_size=args.batch_size, learning_rate=2e-3, max_length=args.max_length, seed=0, lora=lora
