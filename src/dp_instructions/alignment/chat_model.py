@@ -26,6 +26,8 @@ from dp_instructions.exceptions import InvalidInputError
 __all__ = [
     "CHAT_TEMPLATE",
     "ChatModel",
+    "NotBuilt",
+    "built",
     "chat_model_from_base",
     "extend_positions",
     "load_chat_model",
@@ -62,6 +64,19 @@ class ChatModel:
     @property
     def positions(self) -> int:
         return int(getattr(self.model.config, "n_positions", None) or self.model.config.max_position_embeddings)
+
+
+@dataclass(frozen=True)
+class NotBuilt:
+    """What a node returns for a model this run's configuration does not need (Kedro saves
+    no ``None``): the version records the reason, and loads back as this."""
+
+    reason: str
+
+
+def built(model: ChatModel | NotBuilt | None) -> ChatModel | None:
+    """``model`` when it is one, else None."""
+    return model if isinstance(model, ChatModel) else None
 
 
 def extend_positions(model: PreTrainedModel, positions: int) -> None:
@@ -104,12 +119,12 @@ def chat_model_from_base(
     return ChatModel(model=model, tokenizer=tokenizer, metadata=metadata)
 
 
-def save_chat_model(chat: ChatModel | None, directory: Path, unused_reason: str = "") -> None:
+def save_chat_model(chat: ChatModel | NotBuilt, directory: Path) -> None:
     """``metadata.json`` and ``model/`` (weights and tokenizer: an ordinary Hugging Face
-    directory). ``None`` writes the metadata alone, saying why no model was built."""
+    directory). :class:`NotBuilt` writes the metadata alone, saying why no model was built."""
     directory.mkdir(parents=True, exist_ok=True)
-    if chat is None:
-        meta: dict[str, Any] = {"built": False, "reason": unused_reason or "not needed by this run's configuration"}
+    if isinstance(chat, NotBuilt):
+        meta: dict[str, Any] = {"built": False, "reason": chat.reason}
     else:
         chat.model.save_pretrained(str(directory / MODEL_DIR))
         chat.tokenizer.save_pretrained(str(directory / MODEL_DIR))
@@ -127,11 +142,12 @@ def read_chat_model_metadata(directory: Path) -> dict[str, Any]:
     return meta
 
 
-def load_chat_model(directory: Path) -> ChatModel | None:
-    """What :func:`save_chat_model` wrote (``None`` for a model that was not built)."""
+def load_chat_model(directory: Path, auto_class: Any = AutoModelForCausalLM) -> ChatModel | NotBuilt:
+    """What :func:`save_chat_model` wrote (:class:`NotBuilt` for a model that was not built);
+    ``auto_class`` loads another head (``AutoModelForSequenceClassification``: a reward model)."""
     meta = read_chat_model_metadata(directory)
     if not meta.get("built", True):
-        return None
-    model = AutoModelForCausalLM.from_pretrained(str(directory / MODEL_DIR)).eval()
+        return NotBuilt(str(meta.get("reason", "")))
+    model = auto_class.from_pretrained(str(directory / MODEL_DIR)).eval()
     tokenizer = AutoTokenizer.from_pretrained(str(directory / MODEL_DIR))
     return ChatModel(model=model, tokenizer=tokenizer, metadata=meta)

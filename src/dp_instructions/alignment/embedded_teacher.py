@@ -97,7 +97,7 @@ def build_embedded_teacher(
     found = earlier.find(identity)
     if found is not None:
         reused = found.load()
-        if reused is not None:
+        if isinstance(reused, ChatModel):
             log.info("embedded teacher: reusing version %s (identity %s)", found.version, identity)
             reused.metadata = {**reused.metadata, "reused_from": found.version}
             return reused

@@ -28,7 +28,7 @@ from dp_instructions.models.device import autocast_dtype
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FineTuneSettings", "LoraSettings", "supervised_fine_tune"]
+__all__ = ["FineTuneSettings", "LoraSettings", "peft_config", "supervised_fine_tune"]
 
 
 @dataclass(frozen=True)
@@ -67,14 +67,15 @@ class _LossLog(TrainerCallback):
             self.losses.append(float(logs["loss"]))
 
 
-def _peft_config(lora: LoraSettings) -> LoraConfig:
+def peft_config(lora: LoraSettings, task_type: str = "CAUSAL_LM") -> LoraConfig:
+    """peft's LoRA settings; ``SEQ_CLS`` (a reward model) also trains the scalar head in full."""
     return LoraConfig(
         r=lora.rank,
         lora_alpha=lora.alpha,
         lora_dropout=lora.dropout,
         target_modules="all-linear" if lora.target_modules is None else list(lora.target_modules),
         modules_to_save=["wpe"] if lora.trainable_positions else None,
-        task_type="CAUSAL_LM",
+        task_type=task_type,
     )
 
 
@@ -161,7 +162,7 @@ def supervised_fine_tune(
             args=config,
             train_dataset=train,
             processing_class=chat.tokenizer,
-            peft_config=None if settings.lora is None else _peft_config(settings.lora),
+            peft_config=None if settings.lora is None else peft_config(settings.lora),
             callbacks=[losses],
         )
         trainer.remove_callback(PrinterCallback)  # the loss goes to the log (and the figures), not to stdout

@@ -29,7 +29,12 @@ __all__ = [
     "AlignmentParameters",
     "AnnotationConfig",
     "EmbeddedTeacherConfig",
+    "DpoConfig",
     "LoraConfig",
+    "PreferenceConfig",
+    "RewardModelConfig",
+    "RlConfig",
+    "RlooConfig",
     "StudentConfig",
     "TeacherConfig",
     "TeacherGeneration",
@@ -151,6 +156,77 @@ class StudentConfig(Parameters):
     )
 
 
+class PreferenceConfig(Parameters):
+    """Preference pairs: two sampled answers of the SFT student of ``synthetic_resampled`` to
+    each of its instructions, ranked by the judge in both orders."""
+
+    max_prompts: PositiveInt | None = Field(
+        200,
+        description="synthetic_resampled instructions used at most (the first of annotation_requests; the rest are "
+        "recorded as not selected); null = every one",
+    )
+    max_new_tokens: PositiveInt = Field(64, description="tokens per sampled answer at most")
+    temperature: float = Field(1.0, gt=0.0, le=2.0, description="sampling temperature of the two answers")
+    top_p: float = Field(1.0, gt=0.0, le=1.0, description="nucleus sampling of the two answers")
+    batch_size: PositiveInt = Field(64, description="prompts per generate call")
+
+
+class RewardModelConfig(Parameters):
+    """The reward model (TRL ``RewardTrainer``): the SFT student with a scalar head, trained on
+    the preference pairs (Bradley-Terry loss)."""
+
+    epochs: PositiveFloat = Field(4.0, description="passes over the training pairs")
+    batch_size: PositiveInt = Field(16, description="pairs per step")
+    learning_rate: PositiveFloat = Field(0.002, description="peak of the cosine schedule (AdamW)")
+    max_length: PositionCount = Field(
+        160, description="tokens of prompt + answer at most; longer pairs are left out and counted"
+    )
+    held_out: float = Field(
+        0.2, ge=0.0, lt=0.5, description="fraction of the pairs kept out of training to measure its accuracy"
+    )
+
+
+class RlooConfig(Parameters):
+    """Online policy optimisation with the reward model: TRL ``RLOOTrainer`` (REINFORCE with a
+    leave-one-out baseline over ``generations`` answers per prompt, KL to the SFT student)."""
+
+    steps: PositiveInt = Field(24, description="optimiser steps")
+    prompts_per_step: PositiveInt = Field(8, description="prompts per step; each is answered `generations` times")
+    generations: Annotated[int, Field(ge=2)] = Field(
+        4, description="answers per prompt (k); the baseline of each is the mean reward of the other k-1"
+    )
+    max_new_tokens: PositiveInt = Field(64, description="tokens per generated answer at most")
+    learning_rate: PositiveFloat = Field(0.0002, description="constant after warm-up (AdamW)")
+    beta: float = Field(0.05, ge=0.0, description="KL penalty to the SFT student; 0 = no reference model")
+    temperature: float = Field(1.0, gt=0.0, le=2.0, description="sampling temperature of the online answers")
+
+
+class DpoConfig(Parameters):
+    """Direct preference optimisation on the preference pairs (TRL ``DPOTrainer``): no reward
+    model, no online generation."""
+
+    epochs: PositiveFloat = Field(2.0, description="passes over the pairs")
+    batch_size: PositiveInt = Field(16, description="pairs per step")
+    learning_rate: PositiveFloat = Field(0.0002, description="peak of the cosine schedule (AdamW)")
+    beta: PositiveFloat = Field(0.1, description="strength of the implicit KL to the SFT student")
+    max_length: PositionCount = Field(160, description="tokens of prompt + answer at most (TRL cuts the rest)")
+
+
+class RlConfig(Parameters):
+    """RLHF of the ``synthetic_resampled`` student (paper 4.4)."""
+
+    method: Literal["rloo", "dpo"] = Field(
+        "rloo",
+        description="rloo: a reward model trained on the pairs, then online RLOO with it (TRL 1.x has no PPO; RLOO "
+        "is its REINFORCE-style replacement for reward-model RLHF and needs no value network); dpo: direct "
+        "preference optimisation on the same pairs, no reward model and no online sampling (cheaper)",
+    )
+    preferences: PreferenceConfig = Field(default_factory=PreferenceConfig, description=PreferenceConfig.__doc__)
+    reward_model: RewardModelConfig = Field(default_factory=RewardModelConfig, description=RewardModelConfig.__doc__)
+    rloo: RlooConfig = Field(default_factory=RlooConfig, description=RlooConfig.__doc__)
+    dpo: DpoConfig = Field(default_factory=DpoConfig, description=DpoConfig.__doc__)
+
+
 class WinRateConfig(Parameters):
     """Win rates on ``eval_reference_instructions`` (the AlpacaEval analog)."""
 
@@ -185,6 +261,7 @@ class AlignmentParameters(Parameters):
         default_factory=EmbeddedTeacherConfig, description=EmbeddedTeacherConfig.__doc__
     )
     student: StudentConfig = Field(default_factory=StudentConfig, description=StudentConfig.__doc__)
+    rl: RlConfig = Field(default_factory=RlConfig, description=RlConfig.__doc__)
     win_rate: WinRateConfig = Field(default_factory=WinRateConfig, description=WinRateConfig.__doc__)
 
     @model_validator(mode="after")
@@ -196,4 +273,14 @@ class AlignmentParameters(Parameters):
                 f"`{PARAMETER}.student.positions` ({self.student.positions}) leaves no room for a prompt before "
                 f"`{PARAMETER}.win_rate.max_new_tokens` ({self.win_rate.max_new_tokens}) new tokens"
             )
+        rl = self.rl
+        for key, new_tokens in (
+            ("preferences.max_new_tokens", rl.preferences.max_new_tokens),
+            ("rloo.max_new_tokens", rl.rloo.max_new_tokens),
+        ):
+            if self.student.model is None and self.student.positions < new_tokens + 16:
+                raise ValueError(
+                    f"`{PARAMETER}.student.positions` ({self.student.positions}) leaves no room for a prompt before "
+                    f"`{PARAMETER}.rl.{key}` ({new_tokens}) new tokens"
+                )
         return self

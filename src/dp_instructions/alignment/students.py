@@ -26,7 +26,13 @@ from dp_instructions.models.generator import load_hub_model
 
 log = logging.getLogger(__name__)
 
-__all__ = ["REFERENCE_ANSWER_SCHEMA", "answer_reference_instructions", "fine_tune_student", "student_examples"]
+__all__ = [
+    "REFERENCE_ANSWER_SCHEMA",
+    "answer_reference_instructions",
+    "fine_tune_student",
+    "lora_settings",
+    "student_examples",
+]
 
 REFERENCE_ANSWER_SCHEMA = pl.Schema(
     {
@@ -71,6 +77,22 @@ def _starting_model(
     )
 
 
+def lora_settings(config: StudentConfig, chat: ChatModel) -> LoraSettings | None:
+    """The students' LoRA settings (``alignment.student.lora``), for ``chat``'s architecture:
+    the position table is trained in full only where the model has a learned one."""
+    lora = config.lora
+    if lora is None:
+        return None
+    has_position_table = hasattr(getattr(chat.model, "transformer", None), "wpe")
+    return LoraSettings(
+        rank=lora.rank,
+        alpha=lora.alpha,
+        dropout=lora.dropout,
+        target_modules=lora.target_modules,
+        trainable_positions=lora.trainable_positions and has_position_table,
+    )
+
+
 def fine_tune_student(
     sft_dataset: pl.DataFrame,
     source_set: str,
@@ -83,23 +105,13 @@ def fine_tune_student(
     """The student of ``source_set``: LoRA fine-tuning on its teacher-answered instructions."""
     examples = student_examples(sft_dataset, source_set)
     start = _starting_model(base, tokenizer, config, device)
-    lora = config.lora
-    has_position_table = hasattr(getattr(start.model, "transformer", None), "wpe")
     settings = FineTuneSettings(
         epochs=config.epochs,
         batch_size=config.batch_size,
         learning_rate=config.learning_rate,
         max_length=config.max_length,
         seed=seed,
-        lora=None
-        if lora is None
-        else LoraSettings(
-            rank=lora.rank,
-            alpha=lora.alpha,
-            dropout=lora.dropout,
-            target_modules=lora.target_modules,
-            trainable_positions=lora.trainable_positions and has_position_table,
-        ),
+        lora=lora_settings(config, start),
     )
     trained, stats = supervised_fine_tune(start, examples, settings, device, f"student of {source_set}")
     trained.metadata = {

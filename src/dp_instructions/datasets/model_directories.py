@@ -14,13 +14,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Generic, TypeVar
 
 from kedro.io import AbstractVersionedDataset, Version
+from transformers import AutoModelForSequenceClassification
 
 from dp_instructions.alignment import chat_model
 from dp_instructions.models import artifact
 
 T = TypeVar("T")
 
-__all__ = ["BaseModelDataset", "ChatModelDataset", "GeneratorDataset", "TokenizerDataset"]
+__all__ = ["BaseModelDataset", "ChatModelDataset", "GeneratorDataset", "RewardModelDataset", "TokenizerDataset"]
 
 
 class _ModelDirectoryDataset(AbstractVersionedDataset[T, T], Generic[T]):
@@ -91,13 +92,23 @@ class GeneratorDataset(_ModelDirectoryDataset[artifact.GeneratorArtifact]):
         return artifact.load_generator(directory)
 
 
-class ChatModelDataset(_ModelDirectoryDataset["chat_model.ChatModel | None"]):
+class ChatModelDataset(_ModelDirectoryDataset["chat_model.ChatModel | chat_model.NotBuilt"]):
     """A chat model (:class:`~dp_instructions.alignment.chat_model.ChatModel`: weights and a
     tokenizer with a chat template under ``model/``, loadable by any Hugging Face tool), or
-    ``None``: a version that records why no model was built."""
+    a :class:`~dp_instructions.alignment.chat_model.NotBuilt`: a version that records why no
+    model was built."""
 
-    def _write(self, data: chat_model.ChatModel | None, directory: Path) -> None:
+    def _write(self, data: chat_model.ChatModel | chat_model.NotBuilt, directory: Path) -> None:
         chat_model.save_chat_model(data, directory)
 
-    def _read(self, directory: Path) -> chat_model.ChatModel | None:
+    def _read(self, directory: Path) -> chat_model.ChatModel | chat_model.NotBuilt:
         return chat_model.load_chat_model(directory)
+
+
+class RewardModelDataset(ChatModelDataset):
+    """A reward model: a :class:`~dp_instructions.alignment.chat_model.ChatModel` whose model is
+    a sequence classifier with one label (``AutoModelForSequenceClassification``), or
+    :class:`~dp_instructions.alignment.chat_model.NotBuilt` for a run that needed none."""
+
+    def _read(self, directory: Path) -> chat_model.ChatModel | chat_model.NotBuilt:
+        return chat_model.load_chat_model(directory, AutoModelForSequenceClassification)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+import torch
 from kedro.io import DataCatalog, MemoryDataset, Version
 from kedro.runner import SequentialRunner
 
+from dp_instructions.alignment.chat_model import NotBuilt
 from dp_instructions.alignment.parameters import SOURCE_SETS, AlignmentParameters
 from dp_instructions.alignment.teachers.endpoint import TeacherEndpoint
 from dp_instructions.datasets.earlier_base_models import EarlierBaseModelsDataset
@@ -22,8 +24,21 @@ TINY = {
     "annotation": {"max_per_set": 6, "max_instruction_chars": 60},
     "teacher": {"generation": {"max_tokens": 8}, "batch_size": 8},
     "embedded_teacher": {"positions": 64, "max_length": 64, "epochs": 1, "batch_size": 8},
-    "student": {"positions": 64, "max_length": 64, "epochs": 1, "batch_size": 8},
-    "win_rate": {"max_instructions": 5, "max_new_tokens": 8, "batch_size": 8, "bootstrap_samples": 50},
+    "student": {"positions": 96, "max_length": 64, "epochs": 1, "batch_size": 8},
+    "win_rate": {
+        "max_instructions": 5,
+        "max_new_tokens": 8,
+        "batch_size": 8,
+        "bootstrap_samples": 50,
+        "tie_margin": 0.0,
+    },
+    "rl": {
+        "method": "rloo",
+        "preferences": {"max_prompts": 5, "max_new_tokens": 8, "batch_size": 8},
+        "reward_model": {"epochs": 1, "batch_size": 2, "max_length": 96, "held_out": 0.25},
+        "rloo": {"steps": 2, "prompts_per_step": 2, "generations": 2, "max_new_tokens": 8},
+        "dpo": {"epochs": 1, "batch_size": 2, "max_length": 96},
+    },
 }
 
 
@@ -104,22 +119,52 @@ def test_every_row_is_accounted_for_three_students_are_trained_and_judged(tmp_pa
         assert student.metadata["source_set"] == source_set and student.metadata["training"]["steps"] >= 1
         assert student.tokenizer.chat_template
 
+    pairs, no_pair = catalog["preference_pairs"].load(), catalog["preference_pairs_dropped"].load()
+    assert pairs.height + no_pair.height == 6  # every synthetic_resampled request: a pair or a recorded reason
+    assert no_pair["reason"].to_list().count("not selected (alignment.rl.preferences.max_prompts = 5)") == 1
+    assert pairs.height >= 1 and (pairs["chosen_score"] > 0.5).all()
+    assert (
+        pairs["chosen"].list.first().struct.field("content") != pairs["rejected"].list.first().struct.field("content")
+    ).all()
+    reward = catalog["reward_model"].load()
+    assert type(reward.model).__name__ == "GPT2ForSequenceClassification" and reward.model.config.num_labels == 1
+    assert reward.metadata["training"]["steps"] >= 1
+    rlhf = catalog["student_synthetic_resampled_rlhf"].load()
+    assert rlhf.metadata["rlhf"]["method"] == "rloo" and rlhf.metadata["rlhf"]["steps"] == 2
+    sft_student = catalog["student_synthetic_resampled"].load()
+    assert any(
+        not torch.equal(a, b) for a, b in zip(rlhf.model.state_dict().values(), sft_student.model.state_dict().values())
+    )
+    rlhf_report = catalog["rlhf_report"].load()
+    assert rlhf_report["preference_pairs"] == pairs.height and rlhf_report["reward_model"]["train_pairs"] >= 1
+
     answers = catalog["reference_answers"].load()
-    assert answers.group_by("model").len().sort("model")["len"].to_list() == [5, 5, 5]
+    assert answers.group_by("model").len().sort("model")["len"].to_list() == [5, 5, 5, 5]
     verdicts = catalog["win_rate_verdicts"].load()
-    assert verdicts.height == 2 * 5 * 2 and set(verdicts["order"]) == {"model_first", "baseline_first"}
+    assert verdicts.height == 3 * 5 * 2 and set(verdicts["order"]) == {"model_first", "baseline_first"}
     report = catalog["win_rate_report"].load()
     assert report["baseline"] == "public_instructions" and report["judge"]["method"] == "likelihood"
-    assert [m["model"] for m in report["models"]] == ["synthetic_resampled", "synthetic_initial"]
+    models = ["synthetic_resampled", "synthetic_initial", "synthetic_resampled_rlhf"]
+    assert [m["model"] for m in report["models"]] == models and report["rlhf_method"] == "rloo"
     for row in report["models"]:
         assert 0 <= row["win_rate"] <= 1 and row["interval"][0] <= row["win_rate"] <= row["interval"][1]
         assert row["wins"] + row["ties"] + row["losses"] + row["unparseable"] == row["verdicts"] == 10
     assert "embedded teacher" in report["note"]
-    assert len(catalog["win_rate_plot"].load().axes[0].patches) == 2
+    assert len(catalog["win_rate_plot"].load().axes[0].patches) == 3
 
     again = run(tmp_path, public_base, params)
     assert again["embedded_teacher"].load().metadata["reused_from"]
     assert again["annotation_report"].load()["from_cache"] == requests.height
+
+
+def test_dpo_needs_no_reward_model(tmp_path, public_base):
+    params = AlignmentParameters.model_validate({**TINY, "rl": {**TINY["rl"], "method": "dpo"}})
+    catalog = run(tmp_path, public_base, params)
+    assert isinstance(catalog["reward_model"].load(), NotBuilt)
+    rlhf = catalog["student_synthetic_resampled_rlhf"].load()
+    assert rlhf.metadata["rlhf"]["method"] == "dpo" and rlhf.metadata["rlhf"]["pairs"] >= 1
+    assert catalog["rlhf_report"].load()["reward_model"] is None
+    assert catalog["win_rate_report"].load()["rlhf_method"] == "dpo"
 
 
 @pytest.mark.parametrize("env", ["local", "openai"])
@@ -142,3 +187,18 @@ def test_the_pipeline_reads_nothing_private_in_the_project_catalog(env):
         leaky = {**catalog, source: {**catalog[source], "metadata": {"privacy": "private"}}}
         violations = [v for v in check_privacy_boundary(pipelines, leaky) if "alignment" in v.pipelines]
         assert any(v.kind == "private_input" and v.dataset == source for v in violations)
+
+
+def test_no_embedded_teacher_is_trained_when_both_endpoints_name_a_model(tmp_path, public_base):
+    from dp_instructions.pipelines.alignment.nodes import build_embedded_teacher
+
+    base, tokenizer, qa = public_base
+    endpoint = TeacherEndpoint("openai", model="judge-model", base_url="http://127.0.0.1:9/v1", api_key="k")
+    earlier = EarlierBaseModelsDataset(str(tmp_path / "embedded_teacher"), layout="chat_model").load()
+    teacher = build_embedded_teacher(
+        base, tokenizer, qa, earlier, endpoint, endpoint, AlignmentParameters.model_validate(TINY), 0
+    )
+    assert isinstance(teacher, NotBuilt) and "name their models" in teacher.reason
+    dataset = ChatModelDataset(str(tmp_path / "embedded_teacher"), version=Version(None, None))
+    dataset.save(teacher)  # Kedro would refuse None
+    assert dataset.load() == teacher

@@ -46,13 +46,23 @@ def test_alignment_runs_alone_then_reuses_the_teacher_and_the_cache(tmp_path, pu
     assert first["sent"] == first["requests"] == 6 + 6 + 6  # max_per_set in each of the three sets
     assert "weak" in first["embedded_teacher"]
     report = json.loads(latest_version(data / "08_reporting/win_rate_report.json").read_text())
-    assert [m["model"] for m in report["models"]] == ["synthetic_resampled", "synthetic_initial"]
+    models = ["synthetic_resampled", "synthetic_initial", "synthetic_resampled_rlhf"]
+    assert [m["model"] for m in report["models"]] == models
+    rlhf = json.loads(latest_version(data / "08_reporting/rlhf_report.json").read_text())
+    assert rlhf["method"] == "rloo" and rlhf["policy"]["steps"] == 2 and rlhf["reward_model"]["steps"] >= 1
+    pairs = pl.read_parquet(latest_version(data / "05_model_input/preference_pairs.parquet"))
+    no_pair = pl.read_parquet(latest_version(data / "05_model_input/preference_pairs_dropped.parquet"))
+    assert pairs.height + no_pair.height == 6 and rlhf["preference_pairs"] == pairs.height
+    reward_dir = latest_version(data / "06_models/reward_model")
+    assert json.loads((reward_dir / "model" / "config.json").read_text())["architectures"] == [
+        "GPT2ForSequenceClassification"
+    ]
     assert latest_version(data / "08_reporting/win_rate_plot.png").stat().st_size > 0
     teacher_dir = latest_version(data / "06_models/embedded_teacher")
     assert (teacher_dir / "model" / "config.json").exists() and (
         teacher_dir / "model" / "tokenizer_config.json"
     ).exists()
-    for name in ("synthetic_resampled", "synthetic_initial", "public_instructions"):
+    for name in ("synthetic_resampled", "synthetic_initial", "public_instructions", "synthetic_resampled_rlhf"):
         assert (latest_version(data / f"06_models/student_{name}") / "model" / "model.safetensors").exists()
 
     run_pipeline(project, "alignment", RUNTIME)

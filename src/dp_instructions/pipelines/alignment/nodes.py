@@ -11,12 +11,20 @@ from matplotlib.figure import Figure
 from transformers import PreTrainedTokenizerBase
 
 from dp_instructions.alignment import embedded_teacher as public_teacher
-from dp_instructions.alignment import label_studio, requests, sft, students, win_rates
-from dp_instructions.alignment.chat_model import ChatModel
+from dp_instructions.alignment import label_studio, preferences, requests, sft, students, win_rates
+from dp_instructions.alignment.chat_model import ChatModel, NotBuilt, built
 from dp_instructions.alignment.embedded_teacher import WEAK_TEACHER_NOTE
 from dp_instructions.alignment.judges import Judge, LikelihoodJudge, PromptJudge
 from dp_instructions.alignment.parameters import SOURCE_SETS, AlignmentParameters
-from dp_instructions.alignment.teachers.base import ChatAnswer, ChatRequest
+from dp_instructions.alignment.policy_optimisation import (
+    DpoSettings,
+    RlooSettings,
+    optimise_with_dpo,
+    optimise_with_rloo,
+)
+from dp_instructions.alignment.reward_model import RewardSettings
+from dp_instructions.alignment.reward_model import train_reward_model as fit_reward_model
+from dp_instructions.alignment.teachers.base import ChatAnswer, ChatRequest, GenerationSettings
 from dp_instructions.alignment.teachers.endpoint import TeacherEndpoint, load_local_chat_model, make_teacher
 from dp_instructions.alignment.teachers.report import summarise_run
 from dp_instructions.exceptions import InvalidInputError
@@ -52,12 +60,12 @@ def build_embedded_teacher(
     judge_endpoint: TeacherEndpoint,
     params: AlignmentParameters,
     seed: int,
-) -> ChatModel | None:
+) -> ChatModel | NotBuilt:
     """The embedded public teacher, when the teacher or the judge entry names no model;
-    None (recorded, nothing trained) when both name one."""
+    :class:`NotBuilt` (recorded, nothing trained) when both name one."""
     if not (teacher_endpoint.uses_embedded or judge_endpoint.uses_embedded):
         log.info("embedded teacher: not needed (teacher_endpoint and judge_endpoint name their models)")
-        return None
+        return NotBuilt("not needed: the catalog entries teacher_endpoint and judge_endpoint name their models")
     if public_base_model.model is None:
         raise InvalidInputError(
             "the embedded teacher is built from the embedded public base model, but `dp_generation.base_model` "
@@ -97,11 +105,11 @@ def export_label_studio_tasks(annotation_requests: pl.DataFrame) -> tuple[list[d
 def annotate_with_teacher(
     annotation_requests: pl.DataFrame,
     teacher_endpoint: TeacherEndpoint,
-    embedded_teacher: ChatModel | None,
+    embedded_teacher: ChatModel | NotBuilt,
     params: AlignmentParameters,
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     limit_cpu_threads()
-    teacher = make_teacher(teacher_endpoint, params.teacher, embedded_teacher)
+    teacher = make_teacher(teacher_endpoint, params.teacher, built(embedded_teacher))
     system = params.annotation.system_prompt
     batch = [
         ChatRequest.from_user_text(row["request_id"], row["instruction"], system)
@@ -162,16 +170,19 @@ def answer_reference_instructions(
     )
 
 
-def _judge(judge_endpoint: TeacherEndpoint, embedded_teacher: ChatModel | None, params: AlignmentParameters) -> Judge:
+def _judge(
+    judge_endpoint: TeacherEndpoint, embedded_teacher: ChatModel | NotBuilt, params: AlignmentParameters
+) -> Judge:
     method = params.win_rate.judge_method
     if method == "auto":
         method = "likelihood" if judge_endpoint.uses_embedded else "prompt"
     if method == "prompt":
-        return PromptJudge(make_teacher(judge_endpoint, params.teacher, embedded_teacher))
+        return PromptJudge(make_teacher(judge_endpoint, params.teacher, built(embedded_teacher)))
     if judge_endpoint.uses_embedded:
-        if embedded_teacher is None:
+        teacher = built(embedded_teacher)
+        if teacher is None:
             raise InvalidInputError("the embedded judge needs the embedded teacher, which was not built")
-        chat = embedded_teacher
+        chat = teacher
     else:
         if judge_endpoint.backend != "transformers":
             raise InvalidInputError(
@@ -185,7 +196,7 @@ def _judge(judge_endpoint: TeacherEndpoint, embedded_teacher: ChatModel | None, 
 def judge_win_rates(
     reference_answers: pl.DataFrame,
     judge_endpoint: TeacherEndpoint,
-    embedded_teacher: ChatModel | None,
+    embedded_teacher: ChatModel | NotBuilt,
     params: AlignmentParameters,
     seed: int,
 ) -> tuple[pl.DataFrame, dict[str, Any], Figure]:
@@ -197,6 +208,7 @@ def judge_win_rates(
     summary = win_rates.win_rate_summary(verdicts, reference_answers, win.bootstrap_samples, win.confidence, seed)
     report: dict[str, Any] = {
         "baseline": win.baseline,
+        "rlhf_method": params.rl.method,
         "judge": {"method": judge.method, "endpoint": judge_endpoint.describe()},
         "models": summary,
         "protocol": (
@@ -220,3 +232,130 @@ def judge_win_rates(
             row["unparseable"],
         )
     return verdicts, report, win_rates.plot_win_rates(summary, judge.method)
+
+
+def build_preference_pairs(
+    annotation_requests: pl.DataFrame,
+    student_synthetic_resampled: ChatModel,
+    judge_endpoint: TeacherEndpoint,
+    embedded_teacher: ChatModel | NotBuilt,
+    params: AlignmentParameters,
+    seed: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Two answers of the SFT student to each ``synthetic_resampled`` instruction, ranked by
+    the judge in both orders; every instruction is a pair or a recorded drop."""
+    limit_cpu_threads()
+    config = params.rl.preferences
+    prompts, not_selected = preferences.prompts_for_preferences(
+        annotation_requests, config.max_prompts, params.annotation.system_prompt
+    )
+    settings = GenerationSettings(
+        max_tokens=config.max_new_tokens, temperature=config.temperature, top_p=config.top_p, seed=seed
+    )
+    device = pick_device(params.device)
+    answers = preferences.sample_answer_pairs(student_synthetic_resampled, prompts, settings, config.batch_size, device)
+    pairs, dropped = preferences.rank_answer_pairs(prompts, answers, _judge(judge_endpoint, embedded_teacher, params))
+    return pairs, pl.concat([dropped, not_selected])
+
+
+def train_reward_model(
+    preference_pairs: pl.DataFrame, student_synthetic_resampled: ChatModel, params: AlignmentParameters, seed: int
+) -> ChatModel | NotBuilt:
+    """The reward model (RLOO needs it); :class:`NotBuilt`, recorded, for DPO."""
+    if params.rl.method != "rloo":
+        log.info("reward model: not trained (alignment.rl.method = %s needs none)", params.rl.method)
+        return NotBuilt(f"not needed: alignment.rl.method = {params.rl.method} trains no reward model")
+    limit_cpu_threads()
+    config = params.rl.reward_model
+    settings = RewardSettings(
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        learning_rate=config.learning_rate,
+        max_length=config.max_length,
+        held_out=config.held_out,
+        seed=seed,
+        lora=students.lora_settings(params.student, student_synthetic_resampled),
+    )
+    examples = preferences.preference_examples(preference_pairs)
+    reward, stats = fit_reward_model(student_synthetic_resampled, examples, settings, pick_device(params.device))
+    reward.metadata = {
+        **reward.metadata,
+        "kind": "reward_model",
+        "training": stats,
+        "note": "the SFT student of synthetic_resampled with a scalar head, trained on preference_pairs",
+    }
+    return reward
+
+
+def optimise_policy(
+    student_synthetic_resampled: ChatModel,
+    reward_model: ChatModel | NotBuilt,
+    preference_pairs: pl.DataFrame,
+    preference_pairs_dropped: pl.DataFrame,
+    annotation_requests: pl.DataFrame,
+    judge_endpoint: TeacherEndpoint,
+    params: AlignmentParameters,
+    seed: int,
+) -> tuple[ChatModel, dict[str, Any]]:
+    """RLHF of the ``synthetic_resampled`` student: RLOO with the reward model on every
+    ``synthetic_resampled`` instruction, or DPO on the pairs; and the report of both stages."""
+    limit_cpu_threads()
+    rl = params.rl
+    device = pick_device(params.device)
+    reward = built(reward_model)
+    if rl.method == "rloo":
+        if reward is None:
+            raise InvalidInputError(
+                "`alignment.rl.method` is rloo but dataset `reward_model` holds no model (a version saved by a "
+                "dpo run?): run the train_reward_model node again"
+            )
+        prompts, _ = preferences.prompts_for_preferences(annotation_requests, None, params.annotation.system_prompt)
+        r = rl.rloo
+        settings = RlooSettings(
+            steps=r.steps,
+            prompts_per_step=r.prompts_per_step,
+            generations=r.generations,
+            max_new_tokens=r.max_new_tokens,
+            learning_rate=r.learning_rate,
+            beta=r.beta,
+            temperature=r.temperature,
+            seed=seed,
+            lora=students.lora_settings(params.student, student_synthetic_resampled),
+        )
+        policy, stats = optimise_with_rloo(
+            student_synthetic_resampled, reward, [p for _, _, p in prompts], settings, device
+        )
+    else:
+        d = rl.dpo
+        settings_dpo = DpoSettings(
+            epochs=d.epochs,
+            batch_size=d.batch_size,
+            learning_rate=d.learning_rate,
+            beta=d.beta,
+            max_length=d.max_length,
+            seed=seed,
+            lora=students.lora_settings(params.student, student_synthetic_resampled),
+        )
+        policy, stats = optimise_with_dpo(
+            student_synthetic_resampled, preferences.preference_examples(preference_pairs), settings_dpo, device
+        )
+    policy.metadata = {
+        **student_synthetic_resampled.metadata,
+        "source_set": "synthetic_resampled",
+        "rlhf": stats,
+        "note": f"the SFT student of synthetic_resampled after RLHF ({rl.method})",
+    }
+    report: dict[str, Any] = {
+        "method": rl.method,
+        "preference_pairs": preference_pairs.height,
+        "prompts_left_out": dict(preference_pairs_dropped.group_by("reason").len().sort("reason").iter_rows()),
+        "judge": judge_endpoint.describe(),
+        "reward_model": None if reward is None else reward.metadata.get("training"),
+        "policy": stats,
+    }
+    if judge_endpoint.uses_embedded:
+        report["note"] = WEAK_TEACHER_NOTE + (
+            " The pairs are ranked by the embedded judge (the answer the embedded teacher finds more likely per "
+            "token), so RLHF here pulls the student towards the teacher's style, not towards helpfulness."
+        )
+    return policy, report

@@ -1,7 +1,8 @@
-"""alignment (paper 4.3): annotation of the DP synthetic instructions (and of the baselines'
-sets) by a teacher, with a Label Studio export for people; supervised fine-tuning of one
-student per set; win rates of the students on the reference instructions, judged against
-the FLAN-like baseline. It reads only ``dp_release`` and ``public`` data; the boundary check
+"""alignment (paper 4.3-4.4): annotation of the DP synthetic instructions (and of the
+baselines' sets) by a teacher, with a Label Studio export for people; supervised
+fine-tuning of one student per set; RLHF of the ``synthetic_resampled`` student (preference
+pairs ranked by the judge, a reward model and RLOO, or DPO); win rates of every model on the
+reference instructions, judged against the FLAN-like baseline. It reads only ``dp_release`` and ``public`` data; the boundary check
 proves it reads nothing private.
 
 Which teacher and judge answer is in the catalog (``teacher_endpoint``, ``judge_endpoint``);
@@ -19,6 +20,9 @@ P = "params:alignment"
 
 STUDENTS = {source_set: f"student_{source_set}" for source_set in SOURCE_SETS}
 """The student dataset of each instruction set."""
+
+RLHF_MODEL = "synthetic_resampled_rlhf"
+"""The RLHF model's name in the win rates (its dataset: ``student_synthetic_resampled_rlhf``)."""
 
 
 def _student_node(source_set: str) -> Node:
@@ -75,9 +79,44 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             *(_student_node(source_set) for source_set in SOURCE_SETS),
             Node(
+                func=nodes.build_preference_pairs,
+                inputs=[
+                    "annotation_requests",
+                    "student_synthetic_resampled",
+                    "judge_endpoint",
+                    "embedded_teacher",
+                    P,
+                    "params:seed",
+                ],
+                outputs=["preference_pairs", "preference_pairs_dropped"],
+                name="build_preference_pairs",
+            ),
+            Node(
+                func=nodes.train_reward_model,
+                inputs=["preference_pairs", "student_synthetic_resampled", P, "params:seed"],
+                outputs="reward_model",
+                name="train_reward_model",
+            ),
+            Node(
+                func=nodes.optimise_policy,
+                inputs=[
+                    "student_synthetic_resampled",
+                    "reward_model",
+                    "preference_pairs",
+                    "preference_pairs_dropped",
+                    "annotation_requests",
+                    "judge_endpoint",
+                    P,
+                    "params:seed",
+                ],
+                outputs=["student_synthetic_resampled_rlhf", "rlhf_report"],
+                name="optimise_policy",
+            ),
+            Node(
                 func=nodes.answer_reference_instructions,
                 inputs={"eval_reference_instructions": "eval_reference_instructions", "params": P}
-                | {source_set: STUDENTS[source_set] for source_set in SOURCE_SETS},
+                | {source_set: STUDENTS[source_set] for source_set in SOURCE_SETS}
+                | {RLHF_MODEL: "student_synthetic_resampled_rlhf"},
                 outputs="reference_answers",
                 name="answer_reference_instructions",
             ),
