@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +18,11 @@ from typing import Any
 import datasets
 import torch
 from peft import LoraConfig
-from transformers import PrinterCallback, TrainerCallback
+from transformers import TrainerCallback
 from trl import SFTConfig, SFTTrainer
 
 from dp_instructions.alignment.chat_model import ChatModel
+from dp_instructions.alignment.trl_runs import timed_training
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.device import autocast_dtype
 
@@ -165,12 +165,9 @@ def supervised_fine_tune(
             peft_config=None if settings.lora is None else peft_config(settings.lora),
             callbacks=[losses],
         )
-        trainer.remove_callback(PrinterCallback)  # the loss goes to the log (and the figures), not to stdout
         trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
         log.info("%s: fine-tuning on %d examples (%d trainable parameters)", what, len(train), trainable)
-        start = time.perf_counter()
-        result = trainer.train()
-        seconds = time.perf_counter() - start
+        result, seconds = timed_training(trainer)
         model = trainer.model
     if settings.lora is not None:
         model = model.merge_and_unload()

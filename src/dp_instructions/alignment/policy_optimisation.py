@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import logging
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +27,11 @@ from typing import Any
 
 import datasets
 import torch
-from transformers import PrinterCallback
 from trl import DPOConfig, DPOTrainer, RLOOConfig, RLOOTrainer
 
 from dp_instructions.alignment.chat_model import ChatModel
 from dp_instructions.alignment.fine_tuning import LoraSettings, peft_config
-from dp_instructions.alignment.trl_runs import MetricLog, save_for_trainer, shared_arguments
+from dp_instructions.alignment.trl_runs import MetricLog, save_for_trainer, shared_arguments, timed_training
 from dp_instructions.exceptions import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -139,7 +137,6 @@ def optimise_with_rloo(
             callbacks=[metrics],
             peft_config=None if settings.lora is None else peft_config(settings.lora),
         )
-        trainer.remove_callback(PrinterCallback)
         log.info(
             "RLOO: %d steps of %d prompts x %d answers (%d prompts)",
             settings.steps,
@@ -147,16 +144,9 @@ def optimise_with_rloo(
             settings.generations,
             len(train),
         )
-        started = time.perf_counter()
-        result = trainer.train()
-        seconds = time.perf_counter() - started
+        result, seconds = timed_training(trainer)
         model = _merged(trainer.model, settings.lora)
-    reward_key = (
-        "reward"
-        if "reward" in metrics.history
-        else next((k for k in metrics.history if k.startswith("reward")), "reward")
-    )
-    first_reward, last_reward = metrics.first_last(reward_key)
+    first_reward, last_reward = metrics.first_last("reward")
     stats = {
         "method": "rloo",
         "prompts": len(train),
@@ -206,10 +196,7 @@ def optimise_with_dpo(
             callbacks=[metrics],
             peft_config=None if settings.lora is None else peft_config(settings.lora),
         )
-        trainer.remove_callback(PrinterCallback)
-        started = time.perf_counter()
-        result = trainer.train()
-        seconds = time.perf_counter() - started
+        result, seconds = timed_training(trainer)
         model = _merged(trainer.model, settings.lora)
     first_loss, last_loss = metrics.first_last("loss")
     stats = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import random
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +18,12 @@ from typing import Any
 
 import datasets
 import torch
-from transformers import AutoModelForSequenceClassification, PrinterCallback
+from transformers import AutoModelForSequenceClassification
 from trl import RewardConfig, RewardTrainer
 
 from dp_instructions.alignment.chat_model import ChatModel
 from dp_instructions.alignment.fine_tuning import LoraSettings, peft_config
-from dp_instructions.alignment.trl_runs import MetricLog, save_for_trainer, shared_arguments
+from dp_instructions.alignment.trl_runs import MetricLog, save_for_trainer, shared_arguments, timed_training
 from dp_instructions.exceptions import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -122,11 +121,8 @@ def train_reward_model(
             callbacks=[metrics],
             peft_config=None if settings.lora is None else peft_config(settings.lora, "SEQ_CLS"),
         )
-        trainer.remove_callback(PrinterCallback)
         before = _accuracy(trainer, held_out)
-        started = time.perf_counter()
-        result = trainer.train()
-        seconds = time.perf_counter() - started
+        result, seconds = timed_training(trainer)
         after = _accuracy(trainer, held_out)
     model = trainer.model
     if settings.lora is not None:

@@ -6,15 +6,17 @@ model written to a scratch directory (TRL builds reference and reward models fro
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainerCallback
+from transformers import PreTrainedModel, PreTrainedTokenizerBase, PrinterCallback, Trainer, TrainerCallback
+from transformers.trainer_utils import TrainOutput
 
 from dp_instructions.models.device import autocast_dtype
 
-__all__ = ["MetricLog", "save_for_trainer", "shared_arguments"]
+__all__ = ["MetricLog", "save_for_trainer", "shared_arguments", "timed_training"]
 
 
 def shared_arguments(scratch: str, device: torch.device, seed: int, steps_hint: int) -> dict[str, Any]:
@@ -59,3 +61,12 @@ def save_for_trainer(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase,
     model.save_pretrained(str(directory))
     tokenizer.save_pretrained(str(directory))
     return str(directory)
+
+
+def timed_training(trainer: Trainer) -> tuple[TrainOutput, float]:
+    """``trainer.train()`` and its wall time; the metrics go to the log and the figures, not
+    to stdout."""
+    trainer.remove_callback(PrinterCallback)
+    started = time.perf_counter()
+    result = trainer.train()
+    return result, time.perf_counter() - started

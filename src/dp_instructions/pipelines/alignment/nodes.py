@@ -266,16 +266,8 @@ def train_reward_model(
         log.info("reward model: not trained (alignment.rl.method = %s needs none)", params.rl.method)
         return NotBuilt(f"not needed: alignment.rl.method = {params.rl.method} trains no reward model")
     limit_cpu_threads()
-    config = params.rl.reward_model
-    settings = RewardSettings(
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        learning_rate=config.learning_rate,
-        max_length=config.max_length,
-        held_out=config.held_out,
-        seed=seed,
-        lora=students.lora_settings(params.student, student_synthetic_resampled),
-    )
+    lora = students.lora_settings(params.student, student_synthetic_resampled)
+    settings = RewardSettings(**params.rl.reward_model.model_dump(), seed=seed, lora=lora)
     examples = preferences.preference_examples(preference_pairs)
     reward, stats = fit_reward_model(student_synthetic_resampled, examples, settings, pick_device(params.device))
     reward.metadata = {
@@ -303,6 +295,7 @@ def optimise_policy(
     rl = params.rl
     device = pick_device(params.device)
     reward = built(reward_model)
+    lora = students.lora_settings(params.student, student_synthetic_resampled)
     if rl.method == "rloo":
         if reward is None:
             raise InvalidInputError(
@@ -310,32 +303,12 @@ def optimise_policy(
                 "dpo run?): run the train_reward_model node again"
             )
         prompts, _ = preferences.prompts_for_preferences(annotation_requests, None, params.annotation.system_prompt)
-        r = rl.rloo
-        settings = RlooSettings(
-            steps=r.steps,
-            prompts_per_step=r.prompts_per_step,
-            generations=r.generations,
-            max_new_tokens=r.max_new_tokens,
-            learning_rate=r.learning_rate,
-            beta=r.beta,
-            temperature=r.temperature,
-            seed=seed,
-            lora=students.lora_settings(params.student, student_synthetic_resampled),
-        )
+        settings = RlooSettings(**rl.rloo.model_dump(), seed=seed, lora=lora)
         policy, stats = optimise_with_rloo(
             student_synthetic_resampled, reward, [p for _, _, p in prompts], settings, device
         )
     else:
-        d = rl.dpo
-        settings_dpo = DpoSettings(
-            epochs=d.epochs,
-            batch_size=d.batch_size,
-            learning_rate=d.learning_rate,
-            beta=d.beta,
-            max_length=d.max_length,
-            seed=seed,
-            lora=students.lora_settings(params.student, student_synthetic_resampled),
-        )
+        settings_dpo = DpoSettings(**rl.dpo.model_dump(), seed=seed, lora=lora)
         policy, stats = optimise_with_dpo(
             student_synthetic_resampled, preferences.preference_examples(preference_pairs), settings_dpo, device
         )
