@@ -5,12 +5,15 @@
 
 Both arms run :func:`dp_instructions.models.dp_training.loop.train_lora` on the same model,
 data, expected batch and micro-batch (``--batch``): the only difference is
-``config.dp``. Three arms:
+``config.dp``. Four arms:
 
 * ``lora``: plain Adam, no per-example gradients, no noise (the non-private control);
 * ``dp-fixed``: DP-Adam with a fixed-seed noise source; its Poisson batches are drawn
   from the same seeded generator as ``lora``'s, so both arms see *identical* batches;
 * ``dp-secure``: DP-Adam as in production: noise and batch coins from ``os.urandom``.
+* ``dp-unbucketed``: ``dp-fixed`` with ``length_bucketing`` off: each micro-batch in the
+  drawn order at the full width (what the loop did before bucketing); the same batches,
+  clipping and noise, so ``dp-unbucketed / dp-fixed`` is what bucketing saves.
 
 Each arm runs ``--runs`` times, interleaved (load on a shared machine drifts), each run
 ``--steps`` steps; a run's figure is its median step time, the arm's figure the median
@@ -95,9 +98,10 @@ def build_model(tokenizer, size: str):
 def run_arm(arm: str, base, tokenizer, texts, args, device, seed: int):
     cfg = DPFineTuneConfig(
         expected_batch_size=args.batch,
-        physical_batch_size=args.batch,
+        physical_batch_size=args.physical_batch or args.batch,
         max_length=MODEL_SIZES[args.model_size][0].max_length,
         dp=arm != "lora",
+        length_bucketing=arm != "dp-unbucketed",
         seed=seed,
         learning_rate=1e-3,
         max_grad_norm=0.5,
@@ -139,6 +143,9 @@ def main() -> None:
     parser.add_argument(
         "--batch", type=int, default=None, help="expected batch = micro-batch (default 32 cpu / 64 cuda)"
     )
+    parser.add_argument(
+        "--physical-batch", type=int, default=None, help="micro-batch (default: the whole expected batch at once)"
+    )
     parser.add_argument("--steps", type=int, default=15, help="steps per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per arm (median)")
     parser.add_argument("--train-size", type=int, default=2000)
@@ -171,11 +178,11 @@ def main() -> None:
         f"model {args.model_size}: {n_params / 1e6:.1f}M parameters, vocab rows {base.config.vocab_size}, "
         f"max length {MODEL_SIZES[args.model_size][0].max_length}; device {device}, torch threads "
         f"{torch.get_num_threads()}; {len(texts)} instructions (median {statistics.median(lengths):.0f} tokens); "
-        f"batch {args.batch} (expected = micro), {args.steps} steps x {args.runs} runs "
+        f"batch {args.batch}, micro-batch {args.physical_batch or args.batch}, {args.steps} steps x {args.runs} runs "
         f"(setup {time.perf_counter() - t0:.1f}s)"
     )
 
-    arms = ("lora", "dp-fixed", "dp-secure")
+    arms = ("lora", "dp-fixed", "dp-secure", "dp-unbucketed")
     per_step: dict[str, list[float]] = {a: [] for a in arms}
     per_example: dict[str, list[float]] = {a: [] for a in arms}
     wall_step: dict[str, list[float]] = {a: [] for a in arms}
@@ -213,9 +220,14 @@ def main() -> None:
     ratio_fixed = med["dp-fixed"] / med["lora"]
     verdict = "meets" if ratio_secure <= 1.3 else "MISSES"
     wall_ratio = statistics.median(wall_step["dp-secure"]) / statistics.median(wall_step["lora"])
+    bucketing_gain = med["dp-unbucketed"] / med["dp-fixed"]
     print(
         f"\nDP-LoRA / LoRA step time ({kind}): {ratio_secure:.2f} with secure noise ({verdict} the 1.3 target), "
         f"{ratio_fixed:.2f} with fixed-seed noise (identical batches); wall-time ratio {wall_ratio:.2f}"
+    )
+    print(
+        f"length bucketing: DP step without / with it ({kind}, identical batches): {bucketing_gain:.2f}x "
+        f"(micro-batch {args.physical_batch or args.batch})"
     )
 
     sampling_cfg = SamplingConfig(
@@ -254,6 +266,8 @@ def main() -> None:
                     "ratio_secure": ratio_secure,
                     "wall_ratio_secure": wall_ratio,
                     "ratio_fixed": ratio_fixed,
+                    "bucketing_gain": bucketing_gain,
+                    "physical_batch": args.physical_batch or args.batch,
                     "seconds_per_example": per_example,
                     "sampling_samples_per_second": sps,
                     "sampling_tokens_per_second": tps,

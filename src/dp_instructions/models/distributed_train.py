@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=float, default=10.0)
     train.add_argument("--expected-batch-size", type=int, default=4096, help="global expected Poisson batch")
     train.add_argument("--physical-batch-size", type=int, default=64, help="micro-batch per process")
+    train.add_argument(
+        "--no-length-bucketing",
+        dest="length_bucketing",
+        action="store_false",
+        help="cut each Poisson batch in its drawn order at full width (default: grouped by length, padding trimmed)",
+    )
     train.add_argument("--learning-rate", type=float, default=2e-3)
     train.add_argument("--max-grad-norm", type=float, default=0.5)
     train.add_argument("--max-length", type=int, default=64)
@@ -214,6 +220,7 @@ def _config(args: argparse.Namespace):
     return DPFineTuneConfig(
         expected_batch_size=args.expected_batch_size,
         physical_batch_size=args.physical_batch_size,
+        length_bucketing=args.length_bucketing,
         learning_rate=args.learning_rate,
         max_grad_norm=args.max_grad_norm,
         max_length=args.max_length,

@@ -92,6 +92,11 @@ class TrainingParameters(Parameters):
     epochs: PositiveFloat = Field(2.0, description="passes over the data (paper: 10; 2 keeps the demo within minutes)")
     expected_batch_size: PositiveInt = Field(512, description="logical (Poisson) batch; paper: 4096")
     physical_batch_size: PositiveInt = Field(64, description="micro-batch that fits in memory")
+    length_bucketing: bool = Field(
+        True,
+        description="sort each Poisson batch by length before cutting it into micro-batches, and trim their "
+        "padding (the same batch, clipping and noise: only less work)",
+    )
     learning_rate: PositiveFloat = Field(
         0.0005,
         description="constant, Adam; on the embedded model 0.001 and above turn its samples to word salad within the "
@@ -123,6 +128,7 @@ class TrainingParameters(Parameters):
         return DPFineTuneConfig(
             expected_batch_size=self.expected_batch_size,
             physical_batch_size=self.physical_batch_size,
+            length_bucketing=self.length_bucketing,
             learning_rate=self.learning_rate,
             max_grad_norm=self.max_grad_norm,
             max_length=self.max_length,

@@ -45,6 +45,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import DPInstructionsError, InvalidInputError
 from dp_instructions.models.dp_training import checkpoint, lora
+from dp_instructions.models.dp_training.micro_batches import micro_batches
 from dp_instructions.models.dp_training.optimizers import DistributedSecureNoiseDPOptimizer, SecureNoiseDPOptimizer
 from dp_instructions.models.dp_training.poisson import ShardSampler, rank_seed
 from dp_instructions.models.dp_training.process_group import (
@@ -88,6 +89,10 @@ class DPFineTuneConfig:
     checkpoint_every: int
     dp: bool = True
     """False only for the memorisation audit's non-private control."""
+    length_bucketing: bool = True
+    """Group each Poisson batch's micro-batches by length and trim their padding. Execution
+    only: the batch, the clipping and the noise are the same, so it is not part of a
+    release's identity."""
 
     def __post_init__(self) -> None:
         p = "dp_generation.training"
@@ -289,6 +294,7 @@ def _train(
             )
     shard = texts if world == 1 else [texts[i] for i in range(rank, len(texts), world)]
     ids, mask = encode_instructions(tokenizer, shard, config.max_length)
+    lengths, width = mask.sum(dim=1), ids.size(1)
     peft_model = lora.add_lora(model, config).to(device)
     peft_model.train()
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
@@ -352,7 +358,7 @@ def _train(
             for step in range(start_step, steps):
                 t0, c0 = time.perf_counter(), time.process_time()
                 batch = sampler.draw()
-                chunks = list(batch.split(config.physical_batch_size)) or [batch]  # empty batch: one empty chunk
+                chunks = micro_batches(batch, lengths, config.physical_batch_size, width, config.length_bucketing)
                 if not config.dp:
                     # Plain Adam on the same batch: mean over the *global* batch that was drawn.
                     global_count = (
@@ -362,14 +368,15 @@ def _train(
                     )
                 loss_sum = torch.zeros((), dtype=torch.float64, device=device)
                 step_tokens = 0
-                for i, chunk in enumerate(chunks):
+                for i, (chunk, trimmed) in enumerate(chunks):
                     if len(chunk):
-                        x, m = ids[chunk].to(device), mask[chunk].to(device)
-                        per_example = sequence_loss(module(input_ids=x, attention_mask=m).logits.float(), x, m)
+                        x, m = ids[chunk, :trimmed].to(device), mask[chunk, :trimmed].to(device)
+                        logits = module(input_ids=x, attention_mask=m).logits.float()
+                        per_example = sequence_loss(logits, x, m, max_length=width)  # the same divisor, trimmed or not
                         loss = per_example.mean() if config.dp else per_example.sum() / max(1, global_count)
                         loss.backward()
                         loss_sum += per_example.detach().sum()
-                        step_tokens += int(mask[chunk].sum())
+                        step_tokens += int(m.sum())
                     elif config.dp:
                         # No example drawn (here): the step still adds noise (zero clipped sum).
                         for p in trainable:

@@ -49,6 +49,11 @@ from dp_instructions.privacy.noise import NoiseSource
 log = logging.getLogger(__name__)
 
 
+EXECUTION_ONLY = ("checkpoint_every", "length_bucketing")
+"""Fine-tuning settings that change how a release is computed, not what it is: not part of
+its identity (a run resumed with another value continues the same release)."""
+
+
 def training_identity(parts: dict[str, Any]) -> str:
     """A short digest of `parts` (canonical JSON)."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
@@ -206,7 +211,7 @@ def prepare_release(
             "training_data": fingerprint_texts(texts),
             "base": base,
             "tokenizer": tokenizer_identity(tokenizer),
-            "finetune": {k: v for k, v in asdict(finetune).items() if k != "checkpoint_every"},
+            "finetune": {k: v for k, v in asdict(finetune).items() if k not in EXECUTION_ONLY},
             "epochs": epochs,
             "noise_multiplier": noise_multiplier,
             "histogram_noise_multiplier": histogram_noise_multiplier,
