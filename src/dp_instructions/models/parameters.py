@@ -163,6 +163,11 @@ class SamplingParameters(Parameters):
     max_new_tokens: PositiveInt = Field(40, description="tokens generated after <bos> at most")
     top_p: Probability = Field(0.95, description="nucleus mass")
     temperature: PositiveFloat = Field(1.0, description="softmax temperature")
+    world_size: PositiveInt = Field(
+        1,
+        description="processes that sample (one per GPU on CUDA, a share of the cores each on the CPU); the samples "
+        "of a seed are the same whatever the number",
+    )
 
     def config(self, seed: int, num_samples: int | None = None) -> SamplingConfig:
         """The sampling settings for a run seeded with ``seed``: M samples, or ``num_samples``

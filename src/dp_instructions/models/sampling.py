@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 import torch
 import transformers
@@ -89,16 +91,32 @@ def generated_lengths(generated: torch.Tensor, eos_token_id: int) -> torch.Tenso
     return torch.where(is_eos.any(dim=1), first_eos + 1, generated.size(1))
 
 
+def batch_count(config: SamplingConfig) -> int:
+    """How many generate calls make the ``num_samples`` samples: batch ``b`` holds samples
+    ``b * batch_size`` up to ``(b + 1) * batch_size`` (the last may be shorter)."""
+    return -(-config.num_samples // config.batch_size)
+
+
+def batch_seed(seed: int, batch: int) -> int:
+    """The seed of batch ``batch``'s generator: each batch draws from its own stream, so a
+    batch's samples do not depend on which process, or after which other batch, makes it."""
+    return int(np.random.SeedSequence([seed, batch]).generate_state(1, dtype=np.uint64)[0] >> 1)
+
+
 @torch.no_grad()
-def sample_instructions(
-    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, config: SamplingConfig
-) -> tuple[list[str], dict[str, float]]:
-    """`num_samples` raw generations from a lone BOS token (nucleus sampling, KV cache),
-    drawn with a generator seeded by ``config.seed``: the same seed gives the same samples,
-    and torch's global RNG is neither read nor changed."""
+def sample_batches(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    config: SamplingConfig,
+    batches: Sequence[int] | None = None,
+    progress: bool = True,
+) -> tuple[dict[int, list[str]], int]:
+    """The texts of each batch in ``batches`` (default: all of them, :func:`batch_count`) and
+    the new tokens generated: nucleus sampling from a lone BOS token with the KV cache,
+    batch ``b`` drawn with a generator seeded by :func:`batch_seed`; torch's global RNG is
+    neither read nor changed."""
     device = next(model.parameters()).device
     model.eval()
-    generator = torch.Generator(device=device).manual_seed(config.seed)
     # The model's own generation config (a hub model's temperature, top_p, ...) does not
     # apply: the samples depend on `config` alone.
     generation = transformers.GenerationConfig(
@@ -109,33 +127,49 @@ def sample_instructions(
         bos_token_id=tokenizer.bos_token_id,
         use_cache=True,
     )
-    processors = nucleus_processors(config, generator)
     amp = autocast_dtype(device)
-    texts: list[str] = []
+    todo = range(batch_count(config)) if batches is None else batches
+    out: dict[int, list[str]] = {}
     new_tokens = 0
-    start = time.perf_counter()
-    with tqdm(total=config.num_samples, desc="sampling synthetic instructions", leave=False) as bar:
-        while len(texts) < config.num_samples:
-            n = min(config.batch_size, config.num_samples - len(texts))
+    with tqdm(
+        total=len(todo), desc="sampling synthetic instructions (batches)", leave=False, disable=not progress
+    ) as bar:
+        for b in todo:
+            n = min(config.batch_size, config.num_samples - b * config.batch_size)
+            generator = torch.Generator(device=device).manual_seed(batch_seed(config.seed, b))
             prompt = torch.full((n, 1), tokenizer.bos_token_id, dtype=torch.long, device=device)
             with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
-                out = model.generate(
+                generated = model.generate(
                     input_ids=prompt,
                     attention_mask=torch.ones_like(prompt),
                     generation_config=generation,
-                    logits_processor=processors,
-                )
-            generated = out[:, 1:]
+                    logits_processor=nucleus_processors(config, generator),
+                )[:, 1:]
             new_tokens += int(generated_lengths(generated, tokenizer.eos_token_id).sum())
-            texts.extend(tokenizer.batch_decode(generated, skip_special_tokens=True))
-            bar.update(n)
-    seconds = time.perf_counter() - start
-    stats = {
+            out[b] = tokenizer.batch_decode(generated, skip_special_tokens=True)
+            bar.update(1)
+    return out, new_tokens
+
+
+def throughput(samples: int, new_tokens: int, seconds: float) -> dict[str, float]:
+    return {
         "seconds": seconds,
-        "samples_per_second": len(texts) / seconds if seconds else 0.0,
+        "samples_per_second": samples / seconds if seconds else 0.0,
         "tokens_per_second": new_tokens / seconds if seconds else 0.0,
         "generated_tokens": new_tokens,
     }
+
+
+def sample_instructions(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, config: SamplingConfig
+) -> tuple[list[str], dict[str, float]]:
+    """`num_samples` raw generations (:func:`sample_batches`, every batch, in order) and the
+    throughput: the same seed gives the same samples, whatever the number of processes that
+    make them (:mod:`~dp_instructions.models.sampling_multiprocess`)."""
+    start = time.perf_counter()
+    by_batch, new_tokens = sample_batches(model, tokenizer, config)
+    texts = [text for b in sorted(by_batch) for text in by_batch[b]]
+    stats = throughput(len(texts), new_tokens, time.perf_counter() - start)
     log.info(
         "sampled %d instructions: %.1f samples/s, %.0f tokens/s",
         len(texts),
@@ -170,13 +204,18 @@ def sample_dataset(
     dataset: str,
     id_prefix: str,
     generator: str,
+    world_size: int = 1,
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """A catalog dataset of unconditional samples: :func:`sample_instructions`, then
     :func:`clean_samples`, as columns ``id`` (``<id_prefix>-<sample_index, 7 digits>``),
     ``text``, ``sample_index`` and ``generator`` (``generator`` on every row), and a report
     that counts every sample (kept, empty, duplicate) with the throughput and the settings.
-    ``dataset`` names the output in the log."""
-    texts, stats = sample_instructions(model, tokenizer, config)
+    ``dataset`` names the output in the log; ``world_size`` processes make the samples (the
+    same ones for a seed whatever their number)."""
+    # Imported here: the multi-process driver imports this module.
+    from dp_instructions.models.sampling_multiprocess import sample_instructions_on_processes
+
+    texts, stats = sample_instructions_on_processes(model, tokenizer, config, world_size=world_size)
     kept, counts = clean_samples(texts)
     frame = kept.select(
         pl.format(f"{id_prefix}-{{}}", pl.col("sample_index").cast(pl.Utf8).str.zfill(7)).alias("id"),
@@ -192,4 +231,4 @@ def sample_dataset(
         counts["empty"],
         counts["duplicates"],
     )
-    return frame, {"counts": counts, "throughput": stats, "sampling": asdict(config)}
+    return frame, {"counts": counts, "throughput": stats, "sampling": asdict(config) | {"world_size": world_size}}

@@ -23,9 +23,10 @@ from peft import get_peft_model_state_dict
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.dp_training import checkpoint, poisson
 from dp_instructions.models.dp_training.loop import train_lora_distributed
-from dp_instructions.models.dp_training.multiprocess import _worker_threads, train_lora_multiprocess
+from dp_instructions.models.dp_training.multiprocess import train_lora_multiprocess
 from dp_instructions.models.dp_training.optimizers import DistributedSecureNoiseDPOptimizer
 from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2
+from dp_instructions.models.local_workers import worker_threads
 from dp_instructions.privacy import SubsampledGaussian, compose_epsilon, dpsgd_schedule
 from dp_instructions.privacy.noise import NoiseSource
 from tests.models.conftest import corpus, finetune_config
@@ -84,7 +85,7 @@ def _optimizer_check(rank: int) -> torch.Tensor:
 
 
 def _rank_main(rank: int, init_file: str, out_dir: str, tokenizer) -> None:
-    torch.set_num_threads(_worker_threads(WORLD))  # as the launcher's workers, so results compare bitwise
+    torch.set_num_threads(worker_threads(WORLD))  # as the launcher's workers, so results compare bitwise
     dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=WORLD)
     out: dict = {"optimizer_check": _optimizer_check(rank)}
     real = poisson.poisson_batch

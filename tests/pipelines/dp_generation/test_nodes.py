@@ -88,7 +88,7 @@ def test_the_public_base_model_is_sampled_with_the_generators_settings_and_its_o
 
     # Everything the DP generator samples with, but the count.
     dp_settings = asdict(PUBLIC_ONLY.sampling.config(5))
-    assert report["sampling"] == {**dp_settings, "num_samples": 9}
+    assert report["sampling"] == {**dp_settings, "num_samples": 9, "world_size": 1}
     counts = report["counts"]
     assert counts["generated"] == 9 and counts["kept"] == frame.height > 0
     assert counts["kept"] + counts["empty"] + counts["duplicates"] == 9

@@ -19,11 +19,7 @@ with :mod:`dp_instructions.models.distributed_train`.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import pickle
 import tempfile
-import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -31,11 +27,10 @@ from typing import Any
 
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 from peft import PeftModel, get_peft_model_state_dict, set_peft_model_state_dict
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
-from dp_instructions.exceptions import DPInstructionsError, InvalidInputError
+from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.dp_training.loop import (
     DPFineTuneConfig,
     TrainingResult,
@@ -43,6 +38,7 @@ from dp_instructions.models.dp_training.loop import (
     train_lora_distributed,
 )
 from dp_instructions.models.dp_training.lora import add_lora
+from dp_instructions.models.local_workers import record_worker_error, run_workers, worker_device
 from dp_instructions.privacy.noise import NoiseSource
 
 log = logging.getLogger(__name__)
@@ -55,15 +51,6 @@ _RESULT = "result.pt"
 def default_backend(device_type: str) -> str:
     """NCCL between GPUs, gloo between CPU processes (NCCL cannot reduce CPU tensors)."""
     return "nccl" if device_type == "cuda" else "gloo"
-
-
-def _worker_threads(world_size: int) -> int:
-    # Workers share the machine's cores; torch's default (all of them, each) oversubscribes.
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores // world_size)
 
 
 def _worker(
@@ -82,12 +69,7 @@ def _worker(
 ) -> None:
     work = Path(workdir)
     try:
-        if device_type == "cuda":
-            torch.cuda.set_device(rank)
-            device = torch.device("cuda", rank)
-        else:
-            device = torch.device("cpu")
-            torch.set_num_threads(_worker_threads(world_size))
+        device = worker_device(rank, world_size, device_type)
         # A file rendezvous in the private temp dir: no port to pick, nothing exposed on the network.
         dist.init_process_group(backend, init_method=f"file://{work / 'rendezvous'}", rank=rank, world_size=world_size)
         try:
@@ -111,14 +93,7 @@ def _worker(
         finally:
             dist.destroy_process_group()
     except BaseException as exc:
-        # mp.spawn only reports a traceback string; keep the exception itself so the
-        # caller sees the project's error type (e.g. InvalidInputError naming a parameter).
-        try:
-            payload = pickle.dumps(exc)
-        except Exception:
-            payload = pickle.dumps(DPInstructionsError(f"rank {rank} failed: {exc!r}"))
-        (work / f"error-{rank}.pkl").write_bytes(payload)
-        (work / f"error-{rank}.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        record_worker_error(work, rank, exc)
         raise
 
 
@@ -169,30 +144,12 @@ def train_lora_multiprocess(
             run_identity=run_identity,
             device=torch.device(device) if device is not None else None,
         )
-    if device_type not in ("cpu", "cuda"):
-        raise InvalidInputError(f"multi-process training runs on `cpu` or `cuda` devices, got {device_type!r}")
-    if device_type == "cuda" and torch.cuda.device_count() < world_size:
-        raise InvalidInputError(
-            f"parameter `dp_generation.training.world_size` is {world_size} but only "
-            f"{torch.cuda.device_count()} CUDA device(s) are visible (one process per GPU)"
-        )
     backend = backend or default_backend(device_type)
-    if start_method not in ("forkserver", "spawn") or start_method not in mp.get_all_start_methods():
-        raise InvalidInputError(
-            f"`start_method` must be 'forkserver' or 'spawn' (where available), got {start_method!r}"
-        )
     if len(texts) < world_size:
         raise InvalidInputError(
             f"dataset `instructions_train` has {len(texts)} instruction(s), fewer than "
             f"`dp_generation.training.world_size` = {world_size} processes to shard it over"
         )
-    if start_method == "forkserver":
-        # The fork server imports torch/transformers/opacus once and forks every worker
-        # from that: a worker then starts in a fraction of a second instead of paying the
-        # imports itself (tens of seconds on a busy 2-core machine). Preloading does not
-        # touch CUDA, so forked workers may still initialise it. Has no effect if this
-        # process already runs a fork server (then workers import what they need).
-        multiprocessing.set_forkserver_preload([__name__])
     plan = {"sampling_rate": sampling_rate, "steps": steps, "noise_multiplier": noise_multiplier}
     with tempfile.TemporaryDirectory(prefix="dp-lora-") as workdir:
         work = Path(workdir)
@@ -204,9 +161,9 @@ def train_lora_multiprocess(
             torch.cuda.empty_cache()
         log.info("starting %d %s workers (backend %s) for DP-LoRA training", world_size, device_type, backend)
         try:
-            mp.start_processes(
+            run_workers(
                 _worker,
-                args=(
+                (
                     world_size,
                     backend,
                     device_type,
@@ -219,18 +176,14 @@ def train_lora_multiprocess(
                     run_identity,
                     model.dtype,
                 ),
-                nprocs=world_size,
-                join=True,
+                world_size=world_size,
+                device_type=device_type,
+                work=work,
                 start_method=start_method,
+                what="DP training",
+                parameter="dp_generation.training.world_size",
+                preload=__name__,
             )
-        except mp.ProcessRaisedException as exc:
-            for rank in range(world_size):
-                error = work / f"error-{rank}.pkl"
-                if error.exists():
-                    raise pickle.loads(error.read_bytes()) from exc
-            raise
-        except mp.ProcessExitedException as exc:
-            raise DPInstructionsError(f"a DP training worker died without a Python error: {exc}") from exc
         finally:
             model.to(model_device)  # back where the caller had it, whatever happened
         payload = torch.load(work / _RESULT, weights_only=True)  # tensors and plain data, as checkpoints

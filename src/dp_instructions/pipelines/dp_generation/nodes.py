@@ -158,6 +158,7 @@ def sample_synthetic_instructions(
         dataset="synthetic_initial",
         id_prefix="synthetic",
         generator=release_id,
+        world_size=params.sampling.world_size,
     )
     return frame, {**report, "generator_release_id": release_id, "generator_epsilon": privacy.get("epsilon")}
 
@@ -179,5 +180,6 @@ def sample_public_base_model(
         dataset="public_only_samples",
         id_prefix="public-only",
         generator=identity,
+        world_size=params.sampling.world_size,
     )
     return frame, {**report, "base_model_identity": identity, "base_hub_id": base.hub_id}
