@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from dp_instructions.alignment.chat_model import chat_model_from_base
-from dp_instructions.alignment.reward_model import RewardSettings, score_answers, train_reward_model
+from dp_instructions.alignment.reward_model import RewardSettings, train_reward_model
 from dp_instructions.exceptions import InvalidInputError
 
 HELPFUL = ["rinse the rice then boil it gently", "check the chain then oil it", "write down the plan then start"]
@@ -23,6 +23,16 @@ def pairs(n: int, long: bool = False) -> list[dict]:
         }
         for i in range(n)
     ]
+
+
+@torch.no_grad()
+def score_answers(reward, conversations, device) -> list[float]:
+    """Each conversation's reward as TRL's RLOO reads it: the chat template, right padding,
+    the head's score at the last non-pad token."""
+    tok = reward.tokenizer
+    texts = [str(tok.apply_chat_template(c, tokenize=False)) for c in conversations]
+    enc = tok(texts, return_tensors="pt", padding=True, padding_side="right", add_special_tokens=False)
+    return reward.model.to(device).eval()(**enc).logits[:, 0].float().tolist()
 
 
 def settings(**kw) -> RewardSettings:

@@ -22,7 +22,7 @@ from transformers import TrainerCallback
 from trl import SFTConfig, SFTTrainer
 
 from dp_instructions.alignment.chat_model import ChatModel
-from dp_instructions.alignment.trl_runs import timed_training
+from dp_instructions.alignment.trl_runs import merged_on_cpu, timed_training
 from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.models.device import autocast_dtype
 
@@ -168,10 +168,7 @@ def supervised_fine_tune(
         trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
         log.info("%s: fine-tuning on %d examples (%d trainable parameters)", what, len(train), trainable)
         result, seconds = timed_training(trainer)
-        model = trainer.model
-    if settings.lora is not None:
-        model = model.merge_and_unload()
-    model = model.to("cpu").eval()
+        model = merged_on_cpu(trainer.model, settings.lora)
     tokens = int(getattr(trainer.state, "num_input_tokens_seen", 0) or 0)
     stats = {
         "examples": len(train),

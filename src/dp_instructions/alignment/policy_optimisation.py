@@ -31,7 +31,15 @@ from trl import DPOConfig, DPOTrainer, RLOOConfig, RLOOTrainer
 
 from dp_instructions.alignment.chat_model import ChatModel
 from dp_instructions.alignment.fine_tuning import LoraSettings, peft_config
-from dp_instructions.alignment.trl_runs import MetricLog, save_for_trainer, shared_arguments, timed_training
+from dp_instructions.alignment.trl_runs import (
+    MetricLog,
+    merged_on_cpu,
+    planned_steps,
+    save_for_trainer,
+    settings_record,
+    shared_arguments,
+    timed_training,
+)
 from dp_instructions.exceptions import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -62,10 +70,6 @@ class DpoSettings:
     max_length: int
     seed: int
     lora: LoraSettings | None = None
-
-
-def _merged(model: Any, lora: LoraSettings | None) -> Any:
-    return (model if lora is None else model.merge_and_unload()).to("cpu").eval()
 
 
 def _left_padding(chat: ChatModel) -> Any:
@@ -145,7 +149,7 @@ def optimise_with_rloo(
             len(train),
         )
         result, seconds = timed_training(trainer)
-        model = _merged(trainer.model, settings.lora)
+        model = merged_on_cpu(trainer.model, settings.lora)
     first_reward, last_reward = metrics.first_last("reward")
     stats = {
         "method": "rloo",
@@ -158,8 +162,7 @@ def optimise_with_rloo(
         "kl_last_logged": metrics.first_last("kl")[1],
         "mean_answer_tokens_last": metrics.first_last("completions/mean_length")[1],
         "seconds": seconds,
-        "settings": {k: v for k, v in vars(settings).items() if k != "lora"},
-        "lora": None if settings.lora is None else vars(settings.lora),
+        **settings_record(settings),
     }
     log.info("RLOO: reward %s -> %s, KL %s, %.0f s", first_reward, last_reward, stats["kl_last_logged"], seconds)
     return ChatModel(model=model, tokenizer=policy.tokenizer, metadata=dict(policy.metadata)), stats
@@ -173,7 +176,7 @@ def optimise_with_dpo(
         raise InvalidInputError("DPO: no preference pair to learn from (see preference_pairs_dropped)")
     datasets.disable_progress_bars()
     train = datasets.Dataset.from_list(list(examples))
-    steps = max(1, int(settings.epochs * -(-len(train) // settings.batch_size)))
+    steps = planned_steps(len(train), settings.batch_size, settings.epochs)
     with tempfile.TemporaryDirectory(prefix="dpo-") as scratch:
         start_dir = save_for_trainer(policy.model, policy.tokenizer, Path(scratch) / "start")
         config = DPOConfig(
@@ -197,7 +200,7 @@ def optimise_with_dpo(
             peft_config=None if settings.lora is None else peft_config(settings.lora),
         )
         result, seconds = timed_training(trainer)
-        model = _merged(trainer.model, settings.lora)
+        model = merged_on_cpu(trainer.model, settings.lora)
     first_loss, last_loss = metrics.first_last("loss")
     stats = {
         "method": "dpo",
@@ -208,8 +211,7 @@ def optimise_with_dpo(
         "reward_accuracy_last": metrics.first_last("rewards/accuracies")[1],
         "reward_margin_last": metrics.first_last("rewards/margins")[1],
         "seconds": seconds,
-        "settings": {k: v for k, v in vars(settings).items() if k != "lora"},
-        "lora": None if settings.lora is None else vars(settings.lora),
+        **settings_record(settings),
     }
     log.info("DPO: %d steps, loss %s -> %s, %.0f s", stats["steps"], first_loss, last_loss, seconds)
     return ChatModel(model=model, tokenizer=policy.tokenizer, metadata=dict(policy.metadata)), stats

@@ -23,12 +23,19 @@ from trl import RewardConfig, RewardTrainer
 
 from dp_instructions.alignment.chat_model import ChatModel
 from dp_instructions.alignment.fine_tuning import LoraSettings, peft_config
-from dp_instructions.alignment.trl_runs import MetricLog, save_for_trainer, shared_arguments, timed_training
+from dp_instructions.alignment.trl_runs import (
+    MetricLog,
+    merged_on_cpu,
+    planned_steps,
+    save_for_trainer,
+    shared_arguments,
+    timed_training,
+)
 from dp_instructions.exceptions import InvalidInputError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RewardSettings", "score_answers", "train_reward_model"]
+__all__ = ["RewardSettings", "train_reward_model"]
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,11 @@ def train_reward_model(
     datasets.disable_progress_bars()
     train = datasets.Dataset.from_list(shuffled[n_held:])
     held_out = datasets.Dataset.from_list(shuffled[:n_held]) if n_held else None
-    steps = max(1, int(settings.epochs * -(-len(train) // settings.batch_size)))
+    steps = planned_steps(len(train), settings.batch_size, settings.epochs)
     with tempfile.TemporaryDirectory(prefix="reward-") as scratch:
         start_dir = save_for_trainer(policy.model, policy.tokenizer, Path(scratch) / "start")
         torch.manual_seed(settings.seed)  # the scalar head starts random
-        model = AutoModelForSequenceClassification.from_pretrained(start_dir, num_labels=1)
-        model.config.pad_token_id = policy.tokenizer.pad_token_id
+        model = AutoModelForSequenceClassification.from_pretrained(start_dir, num_labels=1)  # pad id from the config
         config = RewardConfig(
             **shared_arguments(str(Path(scratch) / "run"), device, settings.seed, steps),
             num_train_epochs=settings.epochs,
@@ -124,10 +130,7 @@ def train_reward_model(
         before = _accuracy(trainer, held_out)
         result, seconds = timed_training(trainer)
         after = _accuracy(trainer, held_out)
-    model = trainer.model
-    if settings.lora is not None:
-        model = model.merge_and_unload()
-    model = model.to("cpu").eval()
+    model = merged_on_cpu(trainer.model, settings.lora)
     first_loss, last_loss = metrics.first_last("loss")
     stats = {
         "pairs_given": len(examples),
@@ -152,19 +155,3 @@ def train_reward_model(
         n_held,
     )
     return ChatModel(model=model, tokenizer=policy.tokenizer, metadata=dict(policy.metadata)), stats
-
-
-@torch.no_grad()
-def score_answers(
-    reward: ChatModel, conversations: Sequence[list[dict[str, str]]], device: torch.device, batch_size: int = 32
-) -> list[float]:
-    """The reward of each conversation (prompt and answer turns), read as TRL's RLOO reads
-    it: the chat template, right padding, the head's score at the last non-pad token."""
-    model = reward.model.to(device).eval()
-    tok = reward.tokenizer
-    out: list[float] = []
-    for begin in range(0, len(conversations), batch_size):
-        texts = [str(tok.apply_chat_template(c, tokenize=False)) for c in conversations[begin : begin + batch_size]]
-        enc = tok(texts, return_tensors="pt", padding=True, padding_side="right", add_special_tokens=False)
-        out.extend(model(**{k: v.to(device) for k, v in enc.items()}).logits[:, 0].float().tolist())
-    return out

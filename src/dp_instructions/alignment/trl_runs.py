@@ -16,7 +16,15 @@ from transformers.trainer_utils import TrainOutput
 
 from dp_instructions.models.device import autocast_dtype
 
-__all__ = ["MetricLog", "save_for_trainer", "shared_arguments", "timed_training"]
+__all__ = [
+    "MetricLog",
+    "merged_on_cpu",
+    "planned_steps",
+    "save_for_trainer",
+    "settings_record",
+    "shared_arguments",
+    "timed_training",
+]
 
 
 def shared_arguments(scratch: str, device: torch.device, seed: int, steps_hint: int) -> dict[str, Any]:
@@ -70,3 +78,21 @@ def timed_training(trainer: Trainer) -> tuple[TrainOutput, float]:
     started = time.perf_counter()
     result = trainer.train()
     return result, time.perf_counter() - started
+
+
+def planned_steps(examples: int, batch_size: int, epochs: float) -> int:
+    """Optimiser steps of ``epochs`` passes over ``examples`` in batches of ``batch_size``."""
+    return max(1, int(epochs * math.ceil(examples / batch_size)))
+
+
+def merged_on_cpu(model: Any, lora: Any) -> Any:
+    """The trained model for saving: LoRA adapters (when ``lora`` is set) folded into the
+    weights, on the CPU, in eval mode."""
+    return (model if lora is None else model.merge_and_unload()).to("cpu").eval()
+
+
+def settings_record(settings: Any) -> dict[str, Any]:
+    """A run's settings dataclass as report fields: ``settings`` and ``lora`` apart."""
+    values = dict(vars(settings))
+    lora = values.pop("lora", None)
+    return {"settings": values, "lora": None if lora is None else vars(lora)}
