@@ -14,6 +14,11 @@ data, expected batch and micro-batch (``--batch``): the only difference is
 * ``dp-unbucketed``: ``dp-fixed`` with ``length_bucketing`` off: each micro-batch in the
   drawn order at the full width (what the loop did before bucketing); the same batches,
   clipping and noise, so ``dp-unbucketed / dp-fixed`` is what bucketing saves.
+* ``dp-ghost``: ``dp-fixed`` with ``grad_sample_mode="ghost"`` (Opacus fast gradient
+  clipping: per-example norms only, then a second backward pass); the same clipped sum.
+
+``--precision`` (auto, fp32, bf16) sets every arm's base-model dtype (auto: bf16 on GPUs
+that support it).
 
 Each arm runs ``--runs`` times, interleaved (load on a shared machine drifts), each run
 ``--steps`` steps; a run's figure is its median step time, the arm's figure the median
@@ -102,6 +107,8 @@ def run_arm(arm: str, base, tokenizer, texts, args, device, seed: int):
         max_length=MODEL_SIZES[args.model_size][0].max_length,
         dp=arm != "lora",
         length_bucketing=arm != "dp-unbucketed",
+        grad_sample_mode="ghost" if arm == "dp-ghost" else "hooks",
+        precision=args.precision,
         seed=seed,
         learning_rate=1e-3,
         max_grad_norm=0.5,
@@ -146,6 +153,7 @@ def main() -> None:
     parser.add_argument(
         "--physical-batch", type=int, default=None, help="micro-batch (default: the whole expected batch at once)"
     )
+    parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"), help="base model dtype")
     parser.add_argument("--steps", type=int, default=15, help="steps per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per arm (median)")
     parser.add_argument("--train-size", type=int, default=2000)
@@ -182,7 +190,7 @@ def main() -> None:
         f"(setup {time.perf_counter() - t0:.1f}s)"
     )
 
-    arms = ("lora", "dp-fixed", "dp-secure", "dp-unbucketed")
+    arms = ("lora", "dp-fixed", "dp-secure", "dp-unbucketed", "dp-ghost")
     per_step: dict[str, list[float]] = {a: [] for a in arms}
     per_example: dict[str, list[float]] = {a: [] for a in arms}
     wall_step: dict[str, list[float]] = {a: [] for a in arms}
@@ -221,6 +229,7 @@ def main() -> None:
     verdict = "meets" if ratio_secure <= 1.3 else "MISSES"
     wall_ratio = statistics.median(wall_step["dp-secure"]) / statistics.median(wall_step["lora"])
     bucketing_gain = med["dp-unbucketed"] / med["dp-fixed"]
+    ghost_ratio = med["dp-ghost"] / med["dp-fixed"]
     print(
         f"\nDP-LoRA / LoRA step time ({kind}): {ratio_secure:.2f} with secure noise ({verdict} the 1.3 target), "
         f"{ratio_fixed:.2f} with fixed-seed noise (identical batches); wall-time ratio {wall_ratio:.2f}"
@@ -229,6 +238,7 @@ def main() -> None:
         f"length bucketing: DP step without / with it ({kind}, identical batches): {bucketing_gain:.2f}x "
         f"(micro-batch {args.physical_batch or args.batch})"
     )
+    print(f"ghost clipping: DP step ghost / hooks ({kind}, identical batches): {ghost_ratio:.2f}x")
 
     sampling_cfg = SamplingConfig(
         num_samples=args.samples,
@@ -267,6 +277,8 @@ def main() -> None:
                     "wall_ratio_secure": wall_ratio,
                     "ratio_fixed": ratio_fixed,
                     "bucketing_gain": bucketing_gain,
+                    "ghost_over_hooks": ghost_ratio,
+                    "precision": args.precision,
                     "physical_batch": args.physical_batch or args.batch,
                     "seconds_per_example": per_example,
                     "sampling_samples_per_second": sps,

@@ -37,7 +37,7 @@ DEMO_RUN = {
     },
     "finetune": DPFineTuneConfig(
         expected_batch_size=512,
-        physical_batch_size=64,
+        physical_batch_size="auto",  # 64 on a CPU (physical_batch.CPU_PHYSICAL_BATCH)
         learning_rate=0.0005,
         max_grad_norm=0.5,
         max_length=48,

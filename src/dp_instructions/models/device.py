@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 import torch
+
+Precision = Literal["auto", "fp32", "bf16"]
 
 
 def pick_device(preference: str = "auto") -> torch.device:
@@ -19,6 +22,17 @@ def autocast_dtype(device: torch.device) -> torch.dtype | None:
     if device.type == "cuda" and torch.cuda.is_bf16_supported():
         return torch.bfloat16
     return None
+
+
+def training_dtype(device: torch.device, precision: Precision) -> torch.dtype:
+    """The dtype a frozen base model is trained in: ``auto`` is bf16 where
+    :func:`autocast_dtype` would autocast to it, else fp32; ``bf16`` forces it (on a CPU,
+    slow: for tests of the GPU path)."""
+    if precision == "fp32":
+        return torch.float32
+    if precision == "bf16":
+        return torch.bfloat16
+    return autocast_dtype(device) or torch.float32
 
 
 def limit_cpu_threads() -> None:

@@ -65,6 +65,18 @@ log = logging.getLogger("dp_instructions.models.distributed_train")
 STAGE = "dp_generation.train_dp_generator (torchrun)"
 
 
+def _physical_batch(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        rows = int(value)
+    except ValueError:
+        rows = 0
+    if rows < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive int or 'auto', got {value!r}")
+    return rows
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dp_instructions.models.distributed_train",
@@ -95,7 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
     train = parser.add_argument_group("training")
     train.add_argument("--epochs", type=float, default=10.0)
     train.add_argument("--expected-batch-size", type=int, default=4096, help="global expected Poisson batch")
-    train.add_argument("--physical-batch-size", type=int, default=64, help="micro-batch per process")
+    train.add_argument(
+        "--physical-batch-size",
+        type=_physical_batch,
+        default="auto",
+        help="micro-batch per process, or auto (default: the largest that fits in the GPU's free memory; 64 on a CPU)",
+    )
+    train.add_argument(
+        "--grad-sample-mode",
+        choices=("hooks", "ghost"),
+        default="hooks",
+        help="per-example clipping: per-example gradients (hooks) or Opacus' ghost clipping (less memory)",
+    )
+    train.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16"),
+        default="auto",
+        help="the frozen base model's dtype (auto: bf16 on GPUs that support it)",
+    )
     train.add_argument(
         "--no-length-bucketing",
         dest="length_bucketing",
@@ -220,6 +249,8 @@ def _config(args: argparse.Namespace):
     return DPFineTuneConfig(
         expected_batch_size=args.expected_batch_size,
         physical_batch_size=args.physical_batch_size,
+        grad_sample_mode=args.grad_sample_mode,
+        precision=args.precision,
         length_bucketing=args.length_bucketing,
         learning_rate=args.learning_rate,
         max_grad_norm=args.max_grad_norm,

@@ -10,7 +10,7 @@ CPU, a few minutes); ``conf/base/parameters_dp_generation.yml`` only overrides t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -91,7 +91,22 @@ class TrainingParameters(Parameters):
 
     epochs: PositiveFloat = Field(2.0, description="passes over the data (paper: 10; 2 keeps the demo within minutes)")
     expected_batch_size: PositiveInt = Field(512, description="logical (Poisson) batch; paper: 4096")
-    physical_batch_size: PositiveInt = Field(64, description="micro-batch that fits in memory")
+    physical_batch_size: PositiveInt | Literal["auto"] = Field(
+        "auto",
+        description="rows per forward/backward pass: auto = the largest that fits in 85% of the free GPU memory "
+        "(probed on dummy tokens at max_length), 64 on a CPU; execution only (the Poisson batch, clipping and noise "
+        "do not change)",
+    )
+    grad_sample_mode: Literal["hooks", "ghost"] = Field(
+        "hooks",
+        description="per-example clipping: hooks (per-example gradients, fastest for LoRA) | ghost (Opacus' ghost "
+        "clipping: only their norms and a second backward pass; less memory for large layers); the same clipped sum",
+    )
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        "auto",
+        description="the frozen base model's dtype: auto = bf16 on GPUs that support it, else fp32; the LoRA "
+        "adapters, clipping, noise and Adam stay fp32",
+    )
     length_bucketing: bool = Field(
         True,
         description="sort each Poisson batch by length before cutting it into micro-batches, and trim their "
@@ -128,6 +143,8 @@ class TrainingParameters(Parameters):
         return DPFineTuneConfig(
             expected_batch_size=self.expected_batch_size,
             physical_batch_size=self.physical_batch_size,
+            grad_sample_mode=self.grad_sample_mode,
+            precision=self.precision,
             length_bucketing=self.length_bucketing,
             learning_rate=self.learning_rate,
             max_grad_norm=self.max_grad_norm,

@@ -9,6 +9,7 @@ check inside, once through the launcher the Kedro node calls (``train_lora_multi
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -98,7 +99,9 @@ def _rank_main(rank: int, init_file: str, out_dir: str, tokenizer) -> None:
 
     # a: the reference run; b replays it; c changes only the noise seed; e empties one
     # of rank 1's local batches (rank 0's is not empty, so both paths meet in the all-reduce).
-    for run, noise_seed, sampler in (("a", 7, real), ("b", 7, real), ("c", 8, real), ("e", 7, rank1_sometimes_empty)):
+    # g: run a with ghost clipping (the distributed ghost optimizer).
+    runs = (("a", 7, real), ("b", 7, real), ("c", 8, real), ("e", 7, rank1_sometimes_empty), ("g", 7, real))
+    for run, noise_seed, sampler in runs:
         calls["n"] = 0
         poisson.poisson_batch = sampler
         try:
@@ -108,7 +111,7 @@ def _rank_main(rank: int, init_file: str, out_dir: str, tokenizer) -> None:
                 model,
                 tokenizer,
                 TEXTS,
-                CFG,
+                replace(CFG, grad_sample_mode="ghost") if run == "g" else CFG,
                 sampling_rate=PLAN.sampling_rate,
                 steps=PLAN.steps,
                 noise_multiplier=SIGMA,
@@ -180,6 +183,17 @@ def test_replicas_end_identical_and_lora_was_trained(ranks):
     a0 = outs[0]["a"]["lora"]
     lora_b = [v for k, v in a0.items() if "lora_B" in k]
     assert lora_b and all(v.abs().sum() > 0 for v in lora_b)  # B starts at zero
+
+
+def test_distributed_ghost_clipping_is_the_same_training(ranks):
+    outs, _ = ranks
+    for out in outs:
+        a, g = out["a"]["lora"], out["g"]["lora"]
+        assert out["g"]["result"]["extra"]["grad_sample_mode"] == "ghost"
+        assert out["g"]["result"]["extra"]["accountant_history"] == out["a"]["result"]["extra"]["accountant_history"]
+        for k in a:
+            torch.testing.assert_close(a[k], g[k], atol=1e-6, rtol=1e-5)
+    assert outs[0]["g"]["draws"] == PLAN.steps and outs[1]["g"]["draws"] == 0
 
 
 def test_fixed_seeds_replay_exactly_and_the_noise_seed_matters(ranks):

@@ -32,21 +32,25 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
 import torch.distributed as dist
 from opacus import GradSampleModule
 from opacus.accountants import PRVAccountant
+from opacus.grad_sample import GradSampleModuleFastGradientClipping
+from opacus.utils.fast_gradient_clipping_utils import DPTensorFastGradientClipping
 from peft import PeftModel
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import DPInstructionsError, InvalidInputError
+from dp_instructions.models.device import Precision, training_dtype
 from dp_instructions.models.dp_training import checkpoint, lora
 from dp_instructions.models.dp_training.micro_batches import micro_batches
-from dp_instructions.models.dp_training.optimizers import DistributedSecureNoiseDPOptimizer, SecureNoiseDPOptimizer
+from dp_instructions.models.dp_training.optimizers import SECURE_NOISE_OPTIMIZERS, dp_optimizer
+from dp_instructions.models.dp_training.physical_batch import PhysicalBatch, resolve_physical_batch
 from dp_instructions.models.dp_training.poisson import ShardSampler, rank_seed
 from dp_instructions.models.dp_training.process_group import (
     Group,
@@ -70,6 +74,9 @@ class PerExampleGradientError(DPInstructionsError):
     its contribution, so the DP guarantee would not hold."""
 
 
+GradSampleMode = Literal["hooks", "ghost"]
+
+
 @dataclass(frozen=True)
 class DPFineTuneConfig:
     """The trainer's settings. No defaults: the pipeline's live in
@@ -77,7 +84,8 @@ class DPFineTuneConfig:
     ``finetune(seed)``), the torchrun CLI's in its argument parser."""
 
     expected_batch_size: int
-    physical_batch_size: int
+    physical_batch_size: PhysicalBatch
+    """Rows per forward/backward pass, or ``auto`` (:mod:`.physical_batch`). Execution only."""
     learning_rate: float
     max_grad_norm: float
     max_length: int
@@ -94,9 +102,35 @@ class DPFineTuneConfig:
     only: the batch, the clipping and the noise are the same, so it is not part of a
     release's identity."""
 
+    grad_sample_mode: GradSampleMode = "hooks"
+    """How per-example gradients are clipped: ``hooks`` materialises each example's gradient
+    (Opacus' default); ``ghost`` computes only their norms, then a second backward pass of
+    the loss reweighted by the clipping factors (Opacus' fast gradient clipping: less
+    memory for large layers, two backward passes). The same clipped sum, so execution only."""
+    precision: Precision = "auto"
+    """The frozen base model's dtype: ``auto`` = bf16 on GPUs that support it, else fp32.
+    The LoRA adapters, their gradients, the clipping, the noise and Adam stay fp32.
+    Execution only: the same mechanism (clipping bounds every example in either)."""
+
     def __post_init__(self) -> None:
         p = "dp_generation.training"
-        for name in ("expected_batch_size", "physical_batch_size", "max_length", "lora_rank", "checkpoint_every"):
+        if self.physical_batch_size != "auto" and (
+            isinstance(self.physical_batch_size, bool)
+            or not isinstance(self.physical_batch_size, int)
+            or self.physical_batch_size < 1
+        ):
+            raise InvalidInputError(
+                f"parameter `{p}.physical_batch_size` must be a positive int or 'auto', got {self.physical_batch_size!r}"
+            )
+        if self.grad_sample_mode not in ("hooks", "ghost"):
+            raise InvalidInputError(
+                f"parameter `{p}.grad_sample_mode` must be 'hooks' or 'ghost', got {self.grad_sample_mode!r}"
+            )
+        if self.precision not in ("auto", "fp32", "bf16"):
+            raise InvalidInputError(
+                f"parameter `{p}.precision` must be 'auto', 'fp32' or 'bf16', got {self.precision!r}"
+            )
+        for name in ("expected_batch_size", "max_length", "lora_rank", "checkpoint_every"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise InvalidInputError(f"parameter `{p}.{name}` must be a positive int, got {v!r}")
@@ -125,10 +159,9 @@ class TrainingResult:
         return asdict(self)
 
 
-def _check_per_example_gradients(model: torch.nn.Module) -> None:
-    missing = [
-        name for name, p in model.named_parameters() if p.requires_grad and getattr(p, "grad_sample", None) is None
-    ]
+def _check_per_example_gradients(model: torch.nn.Module, ghost: bool) -> None:
+    attribute = "_norm_sample" if ghost else "grad_sample"
+    missing = [name for name, p in model.named_parameters() if p.requires_grad and getattr(p, attribute, None) is None]
     if missing:
         raise PerExampleGradientError(
             f"{len(missing)} trainable parameter(s) got no per-example gradient, e.g. {missing[:3]}; "
@@ -295,7 +328,11 @@ def _train(
     shard = texts if world == 1 else [texts[i] for i in range(rank, len(texts), world)]
     ids, mask = encode_instructions(tokenizer, shard, config.max_length)
     lengths, width = mask.sum(dim=1), ids.size(1)
-    peft_model = lora.add_lora(model, config).to(device)
+    dtype = training_dtype(device, config.precision)
+    peft_model = lora.add_lora(model.to(dtype=dtype), config).to(device)
+    for p in peft_model.parameters():
+        if p.requires_grad:  # peft keeps the adapters fp32 on a bf16 base; made sure here
+            p.data = p.data.float()
     peft_model.train()
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
     if group.distributed:
@@ -305,28 +342,58 @@ def _train(
     base_optimizer = torch.optim.Adam(trainable, lr=config.learning_rate)
     sampler = ShardSampler(len(ids), sampling_rate, None if secure_sampling else rank_seed(config.seed, rank, world))
     accountant = PRVAccountant()
+    ghost = config.dp and config.grad_sample_mode == "ghost"
     if config.dp:
-        module: torch.nn.Module = GradSampleModule(peft_model, loss_reduction="mean")
-        dp_kwargs = dict(
+        module: torch.nn.Module = (
+            GradSampleModuleFastGradientClipping(
+                peft_model, loss_reduction="mean", max_grad_norm=config.max_grad_norm, use_ghost_clipping=True
+            )
+            if ghost
+            else GradSampleModule(peft_model, loss_reduction="mean")
+        )
+        optimizer: torch.optim.Optimizer = dp_optimizer(
+            base_optimizer,
+            ghost=ghost,
+            distributed=group.distributed,
             noise_multiplier=noise_multiplier,
             max_grad_norm=config.max_grad_norm,
+            expected_batch_size=config.expected_batch_size / world,
             loss_reduction="mean",
             noise_source=noise_source,
             # On a CPU the cores are busy computing: a noise thread would only compete.
             prefetch_noise=device.type == "cuda",
         )
-        if group.distributed:
-            optimizer: torch.optim.Optimizer = DistributedSecureNoiseDPOptimizer(
-                base_optimizer, expected_batch_size=config.expected_batch_size / world, **dp_kwargs
-            )
-        else:
-            optimizer = SecureNoiseDPOptimizer(
-                base_optimizer, expected_batch_size=config.expected_batch_size, **dp_kwargs
-            )
         optimizer.attach_step_hook(accountant.get_optimizer_hook_fn(sample_rate=sampling_rate))
     else:
         module = peft_model
         optimizer = base_optimizer
+
+    def backward(x: torch.Tensor, m: torch.Tensor, global_count: int) -> torch.Tensor:
+        """One micro-batch's forward and backward pass; its per-example losses."""
+        logits = module(input_ids=x, attention_mask=m).logits.float()
+        per_example = sequence_loss(logits, x, m, max_length=width)  # the same divisor, trimmed or not
+        if ghost:  # norms, then the loss reweighted by the clipping factors, backward again
+            DPTensorFastGradientClipping(module, optimizer, per_example, loss_reduction="mean").backward()
+        elif config.dp:
+            per_example.mean().backward()
+        else:
+            (per_example.sum() / max(1, global_count)).backward()
+        return per_example.detach()
+
+    def probe_pass(rows: int) -> None:
+        """The pass at ``rows`` rows of dummy tokens at the full length (never private data),
+        its gradients discarded: no step, no noise, no accounting."""
+        x = torch.randint(0, int(peft_model.config.vocab_size), (rows, config.max_length), device=device)
+        backward(x, torch.ones_like(x), rows)
+        optimizer.zero_grad(set_to_none=True)
+        del x
+
+    physical_batch = resolve_physical_batch(
+        config.physical_batch_size,
+        device=device,
+        expected_batch_size=config.expected_batch_size / world,
+        run_pass=probe_pass,
+    )
 
     start_step = 0
     if checkpoint_path is not None:
@@ -358,10 +425,10 @@ def _train(
             for step in range(start_step, steps):
                 t0, c0 = time.perf_counter(), time.process_time()
                 batch = sampler.draw()
-                chunks = micro_batches(batch, lengths, config.physical_batch_size, width, config.length_bucketing)
+                chunks = micro_batches(batch, lengths, physical_batch, width, config.length_bucketing)
                 if not config.dp:
                     # Plain Adam on the same batch: mean over the *global* batch that was drawn.
-                    global_count = (
+                    global_count: int = (
                         len(batch)
                         if not group.distributed
                         else int(group.sum(torch.tensor([len(batch)], dtype=torch.float64, device=group.device)).item())
@@ -371,19 +438,18 @@ def _train(
                 for i, (chunk, trimmed) in enumerate(chunks):
                     if len(chunk):
                         x, m = ids[chunk, :trimmed].to(device), mask[chunk, :trimmed].to(device)
-                        logits = module(input_ids=x, attention_mask=m).logits.float()
-                        per_example = sequence_loss(logits, x, m, max_length=width)  # the same divisor, trimmed or not
-                        loss = per_example.mean() if config.dp else per_example.sum() / max(1, global_count)
-                        loss.backward()
-                        loss_sum += per_example.detach().sum()
+                        loss_sum += backward(x, m, global_count if not config.dp else len(chunk)).sum()
                         step_tokens += int(m.sum())
                     elif config.dp:
                         # No example drawn (here): the step still adds noise (zero clipped sum).
                         for p in trainable:
-                            p.grad_sample = torch.zeros((0, *p.shape), dtype=p.dtype, device=p.device)
+                            if ghost:
+                                p.grad = torch.zeros_like(p)
+                            else:
+                                p.grad_sample = torch.zeros((0, *p.shape), dtype=p.dtype, device=p.device)
                     if config.dp:
                         if step == start_step and i == 0 and len(chunk):
-                            _check_per_example_gradients(peft_model)
+                            _check_per_example_gradients(peft_model, ghost)
                         optimizer.signal_skip_step(do_skip=i < len(chunks) - 1)
                         optimizer.step()
                         optimizer.zero_grad(set_to_none=True)
@@ -432,7 +498,7 @@ def _train(
                     bar.set_postfix(postfix)
                     bar.update()
     finally:
-        if isinstance(optimizer, (SecureNoiseDPOptimizer, DistributedSecureNoiseDPOptimizer)):
+        if isinstance(optimizer, SECURE_NOISE_OPTIMIZERS):
             optimizer.close()  # stop the noise prefetch thread, even on an error
     seconds = time.perf_counter() - started
 
@@ -452,7 +518,7 @@ def _train(
     )
     if steps > start_step and not changed:
         raise DPInstructionsError("LoRA weights did not change during fine-tuning: the adapters are not being trained")
-    if isinstance(module, GradSampleModule):
+    if isinstance(module, (GradSampleModule, GradSampleModuleFastGradientClipping)):
         module._close()  # remove Opacus hooks; the PeftModel is used plainly from here on
     peft_model.eval()
     result = TrainingResult(
@@ -472,6 +538,9 @@ def _train(
             "per_step_cpu_seconds": float(np.median(step_cpu)) if step_cpu else 0.0,
             "cpu_seconds": float(sum(step_cpu)),
             "world_size": world,
+            "physical_batch_size": physical_batch,
+            "grad_sample_mode": config.grad_sample_mode if config.dp else "none",
+            "base_dtype": str(dtype).removeprefix("torch."),
             "sampler": "os.urandom (secret)" if sampler.secure else "seeded torch generator (replayable, NOT secret)",
             # What the accountant saw, step by step: [noise multiplier, sampling rate, steps].
             "accountant_history": [[float(s), float(q), int(n)] for s, q, n in accountant.history],

@@ -16,7 +16,12 @@ from typing import Any
 
 import numpy as np
 import torch
-from opacus.optimizers import DistributedDPOptimizer, DPOptimizer
+from opacus.optimizers import (
+    DistributedDPOptimizer,
+    DistributedDPOptimizerFastGradientClipping,
+    DPOptimizer,
+    DPOptimizerFastGradientClipping,
+)
 from opacus.optimizers.optimizer import _check_processed_flag, _mark_as_processed
 
 from dp_instructions.exceptions import DPInstructionsError
@@ -83,24 +88,27 @@ def _add_secure_noise(optimizer: DPOptimizer, draws: NoiseDraws) -> None:
         _mark_as_processed(p.summed_grad)
 
 
-class SecureNoiseDPOptimizer(DPOptimizer):
-    """Opacus' DP optimizer with the Gaussian noise drawn from a :class:`NoiseSource`
-    (``prefetch_noise``: see :class:`NoiseDraws`; call :meth:`close` when done)."""
+class _SecureNoise:
+    """Draws the step's Gaussian noise from a :class:`NoiseSource` in place of Opacus'
+    generator (``prefetch_noise``: see :class:`NoiseDraws`; call :meth:`close` when done).
+    Mixed into an Opacus DP optimizer, before it in the bases."""
+
+    params: list[torch.nn.Parameter]
 
     def __init__(self, *args: Any, noise_source: NoiseSource, prefetch_noise: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         self.noise_source = noise_source
         self.noise_draws = NoiseDraws(noise_source, [p.shape for p in self.params], prefetch=prefetch_noise)
 
     def add_noise(self) -> None:
-        _add_secure_noise(self, self.noise_draws)
+        _add_secure_noise(self, self.noise_draws)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.noise_draws.close()
 
 
-class DistributedSecureNoiseDPOptimizer(DistributedDPOptimizer):
-    """Opacus' distributed DP optimizer with rank 0's noise drawn from a NoiseSource.
+class _DistributedSecureNoise:
+    """Rank 0's noise drawn from a NoiseSource, and one flat all-reduce.
 
     Each rank holds the clipped sum of its own examples; rank 0 adds one draw of noise
     and the all-reduce sums everything, so the update carries the noise of a single
@@ -110,8 +118,13 @@ class DistributedSecureNoiseDPOptimizer(DistributedDPOptimizer):
     global sum by the global expected batch size, as in one process.
     """
 
+    params: list[torch.nn.Parameter]
+    rank: int
+    world_size: int
+    loss_reduction: str
+
     def __init__(self, *args: Any, noise_source: NoiseSource, prefetch_noise: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         self.noise_source = noise_source
         # Only rank 0 draws; the other ranks never touch the source.
         self.noise_draws = NoiseDraws(
@@ -120,7 +133,7 @@ class DistributedSecureNoiseDPOptimizer(DistributedDPOptimizer):
 
     def add_noise(self) -> None:
         if self.rank == 0:
-            _add_secure_noise(self, self.noise_draws)
+            _add_secure_noise(self, self.noise_draws)  # type: ignore[arg-type]
             return
         for p in self.params:
             _check_processed_flag(p.summed_grad)
@@ -135,3 +148,38 @@ class DistributedSecureNoiseDPOptimizer(DistributedDPOptimizer):
 
     def close(self) -> None:
         self.noise_draws.close()
+
+
+class SecureNoiseDPOptimizer(_SecureNoise, DPOptimizer):
+    """Opacus' DP optimizer (per-example gradients from hooks, clipped here) with the noise
+    drawn from a NoiseSource."""
+
+
+class SecureNoiseGhostDPOptimizer(_SecureNoise, DPOptimizerFastGradientClipping):
+    """Opacus' ghost-clipping optimizer (the gradient arrives already clipped and summed by
+    the second backward pass) with the noise drawn from a NoiseSource."""
+
+
+class DistributedSecureNoiseDPOptimizer(_DistributedSecureNoise, DistributedDPOptimizer):
+    """Opacus' distributed DP optimizer with rank 0's noise drawn from a NoiseSource."""
+
+
+class DistributedSecureNoiseGhostDPOptimizer(_DistributedSecureNoise, DistributedDPOptimizerFastGradientClipping):
+    """Opacus' distributed ghost-clipping optimizer with rank 0's noise drawn from a NoiseSource."""
+
+
+SECURE_NOISE_OPTIMIZERS = (_SecureNoise, _DistributedSecureNoise)
+"""Every optimizer here: the loop closes them (their noise thread) at the end."""
+
+
+def dp_optimizer(optimizer: torch.optim.Optimizer, *, ghost: bool, distributed: bool, **kwargs: Any) -> DPOptimizer:
+    """The DP optimizer for a clipping mode (``ghost``: Opacus' fast gradient clipping;
+    else per-example gradients from hooks) and one process or several; `kwargs` as for
+    Opacus' optimizers, plus ``noise_source`` and ``prefetch_noise``."""
+    classes = {
+        (False, False): SecureNoiseDPOptimizer,
+        (True, False): SecureNoiseGhostDPOptimizer,
+        (False, True): DistributedSecureNoiseDPOptimizer,
+        (True, True): DistributedSecureNoiseGhostDPOptimizer,
+    }
+    return classes[ghost, distributed](optimizer, **kwargs)

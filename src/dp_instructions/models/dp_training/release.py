@@ -49,7 +49,7 @@ from dp_instructions.privacy.noise import NoiseSource
 log = logging.getLogger(__name__)
 
 
-EXECUTION_ONLY = ("checkpoint_every", "length_bucketing")
+EXECUTION_ONLY = ("checkpoint_every", "length_bucketing", "physical_batch_size", "grad_sample_mode", "precision")
 """Fine-tuning settings that change how a release is computed, not what it is: not part of
 its identity (a run resumed with another value continues the same release)."""
 
