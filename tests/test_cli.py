@@ -1,4 +1,5 @@
-"""`kedro privacy status`: the project CLI prints the budget, the spend and the releases."""
+"""The project CLI: `kedro privacy status` (budget, spend, releases), `verify` (chain and
+arithmetic, exit 1 naming the record) and `import-ledger` (into the catalog's ledger)."""
 
 from __future__ import annotations
 
@@ -71,10 +72,10 @@ def fresh_copy(ledger_file: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def invoke(*args: str):
+def invoke(*args: str, command: str = "status"):
     metadata = bootstrap_project(ROOT)
     return CliRunner().invoke(
-        cli, ["privacy", "status", *args], obj=metadata, catch_exceptions=False, env={"COLUMNS": "160"}
+        cli, ["privacy", command, *args], obj=metadata, catch_exceptions=False, env={"COLUMNS": "160"}
     )
 
 
@@ -121,7 +122,7 @@ def test_kedro_privacy_status_on_a_fresh_install(tmp_path, ledger_file):
     result = _kedro(project, "privacy", "status")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No DP releases recorded yet" in result.stdout
-    assert str(project / "data" / "09_privacy" / "privacy_ledger.jsonl") in result.stdout
+    assert str(project / "data" / "09_privacy" / "privacy_ledger.sqlite") in result.stdout
 
     result = _kedro(project, "privacy", "status", "--ledger", str(fresh_copy(ledger_file, tmp_path)))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -146,3 +147,34 @@ def test_status_reports_against_the_budget_in_force(tmp_path):
     assert d["epsilon_budget"] == 2.0 and d["budget_raised_in_parameters"] is True
     assert d["epsilon_remaining"] == pytest.approx(2.0 - d["epsilon_spent"])
     assert "cannot be raised after spending" in invoke("--ledger", str(path)).output
+
+
+def test_verify_passes_an_intact_ledger_and_names_the_record_at_fault(ledger_file, tmp_path):
+    copy = fresh_copy(ledger_file, tmp_path)
+    result = invoke("--ledger", str(copy), command="verify")
+    assert result.exit_code == 0, result.output
+    assert "OK: 3 record(s) on 2 private dataset(s)" in result.output
+    lines = copy.read_text().splitlines(keepends=True)
+    copy.write_text(lines[0] + lines[1].replace('"stage":"resampling', '"stage":"renamed', 1) + lines[2])
+    result = invoke("--ledger", str(copy), "--json", command="verify")
+    assert result.exit_code == 1
+    report = json.loads(result.output[result.output.index("{") :])
+    (problem,) = report["problems"]
+    assert report["ok"] is False and f"{copy}:2: content does not match its hash" in problem["text"]
+
+
+def test_import_ledger_then_verify_and_status_through_kedro(tmp_path, ledger_file):
+    """A JSON-lines ledger of an earlier version moves into the project's SQLite ledger."""
+    project = project_copy(tmp_path)
+    old = fresh_copy(ledger_file, tmp_path)
+    result = _kedro(project, "privacy", "import-ledger", str(old))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "imported 3 record(s)" in result.stdout
+    target = project / "data" / "09_privacy" / "privacy_ledger.sqlite"
+    assert PrivacyLedger(target).records() == PrivacyLedger(old).records()
+    result = _kedro(project, "privacy", "verify")
+    assert result.returncode == 0 and "OK: 3 record(s)" in result.stdout, result.stdout + result.stderr
+    again = _kedro(project, "privacy", "import-ledger", str(old))
+    assert "imported 0 record(s)" in again.stdout and "(3 were already there)" in again.stdout
+    result = _kedro(project, "privacy", "import-ledger", str(tmp_path / "missing.csv"))
+    assert result.returncode != 0 and "expected a postgresql:// connection string" in result.stderr

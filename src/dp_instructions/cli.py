@@ -4,11 +4,18 @@ Kedro loads ``<package>.cli`` and merges its ``cli`` group with the built-in pro
 commands (``run``, ``catalog``, …), so this module defines only new commands and
 overrides none:
 
-    kedro privacy status [--env ENV] [--ledger PATH] [--json]
+    kedro privacy status [--env ENV] [--ledger LOCATION] [--json]
+    kedro privacy verify [--env ENV] [--ledger LOCATION] [--json]
+    kedro privacy import-ledger SOURCE [--env ENV]
 
-prints the budget from ``parameters.yml`` (``privacy:``), the epsilon spent on each
-private dataset (all its releases composed with the PRV accountant, at the budget's
-delta) and every release recorded in the privacy ledger.
+``status`` prints the budget from ``parameters.yml`` (``privacy:``), the epsilon spent on
+each private dataset (all its releases composed with the PRV accountant, at the budget's
+delta) and every release recorded in the privacy ledger. ``verify`` re-checks the ledger's
+hash chain, recomputes every composed epsilon and exits non-zero naming each record at
+fault. ``import-ledger`` copies another ledger (a JSON-lines file of earlier versions, a
+SQLite file, a PostgreSQL table) into the catalog's, records and hashes unchanged.
+A LOCATION is a ``.sqlite``/``.jsonl`` file or a ``postgresql://`` connection string
+(password from ``PGPASSWORD`` or ``~/.pgpass``).
 """
 
 from __future__ import annotations
@@ -37,16 +44,16 @@ def privacy() -> None:
     """Privacy budget and ledger."""
 
 
-def _load_project(metadata: Any, env: str | None) -> tuple[Any, Any]:
-    """``(privacy parameters, PrivacyLedger from the catalog)`` via a real KedroSession."""
+def _load_context(metadata: Any, env: str | None) -> tuple[dict[str, Any], Any]:
+    """``(parameters, catalog)`` via a real KedroSession."""
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
     project_path = Path(metadata.project_path) if metadata is not None else Path.cwd()
     if metadata is None:
         bootstrap_project(project_path)
-    # A status report, not a run: keep Kedro's INFO chatter and config-loader warnings
-    # out of the output (and out of --json).
+    # A report, not a run: keep Kedro's INFO chatter and config-loader warnings out of the
+    # output (and out of --json).
     kedro_logger = logging.getLogger("kedro")
     previous_level = kedro_logger.level
     kedro_logger.setLevel(logging.WARNING)
@@ -55,17 +62,43 @@ def _load_project(metadata: Any, env: str | None) -> tuple[Any, Any]:
             warnings.simplefilter("ignore")
             with KedroSession.create(project_path=project_path, env=env) as session:
                 context = session.load_context()
-                params = context.params.get("privacy")
-                catalog = context.catalog
-                if LEDGER_DATASET not in catalog:
-                    raise click.ClickException(f"the catalog has no '{LEDGER_DATASET}' entry (conf/base/catalog.yml)")
-                ledger = catalog.get(LEDGER_DATASET).load()
+                return context.params, context.catalog
     finally:
         kedro_logger.setLevel(previous_level)
+
+
+def _catalog_ledger(catalog: Any) -> Any:
+    from dp_instructions.exceptions import DPInstructionsError
+
+    if LEDGER_DATASET not in catalog:
+        raise click.ClickException(f"the catalog has no '{LEDGER_DATASET}' entry (conf/base/catalog.yml)")
+    try:
+        return catalog.get(LEDGER_DATASET).load()
+    except (DPInstructionsError, Exception) as exc:  # DatasetError wraps the store's own error
+        raise click.ClickException(f"{LEDGER_DATASET}: {exc}") from exc
+
+
+def _ledger(metadata: Any, env: str | None, location: str | None) -> Any:
+    """The ledger at ``location``, or the catalog's."""
+    from dp_instructions.exceptions import DPInstructionsError
+    from dp_instructions.privacy.ledger import PrivacyLedger
+
+    if location is not None:
+        try:
+            return PrivacyLedger(location)
+        except DPInstructionsError as exc:
+            raise click.ClickException(str(exc)) from exc
+    return _catalog_ledger(_load_context(metadata, env)[1])
+
+
+def _load_project(metadata: Any, env: str | None) -> tuple[Any, Any]:
+    """``(privacy parameters, PrivacyLedger from the catalog)``."""
     from pydantic import ValidationError
 
     from dp_instructions.privacy.parameters import PrivacyParameters
 
+    all_params, catalog = _load_context(metadata, env)
+    params = all_params.get("privacy")
     if params is None:
         raise click.ClickException("parameters have no `privacy:` block (conf/base/parameters.yml)")
     if not isinstance(params, PrivacyParameters):  # Kedro validates only what a node type-hints
@@ -73,7 +106,16 @@ def _load_project(metadata: Any, env: str | None) -> tuple[Any, Any]:
             params = PrivacyParameters.model_validate(params)
         except ValidationError as exc:
             raise click.ClickException(f"parameters `privacy` are invalid: {exc}") from exc
-    return params, ledger
+    return params, _catalog_ledger(catalog)
+
+
+LEDGER_OPTION = click.option(
+    "--ledger",
+    "ledger_location",
+    default=None,
+    help="Read this ledger (.sqlite or .jsonl file, postgresql:// URL) instead of the catalog's privacy_ledger.",
+)
+ENV_OPTION = click.option("--env", "-e", default=None, help="Kedro configuration environment (default: local).")
 
 
 def _mechanisms_text(record: Any) -> str:
@@ -96,28 +138,21 @@ def _code_text(record: Any) -> str:
 
 
 @privacy.command()
-@click.option("--env", "-e", default=None, help="Kedro configuration environment (default: local).")
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Read this ledger file instead of the catalog's privacy_ledger.",
-)
+@ENV_OPTION
+@LEDGER_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables.")
 @click.pass_obj
-def status(metadata: Any, env: str | None, ledger_path: Path | None, as_json: bool) -> None:
+def status(metadata: Any, env: str | None, ledger_location: str | None, as_json: bool) -> None:
     """Budget, epsilon spent per private dataset, and every DP release."""
     from rich.console import Console
     from rich.table import Table
 
     from dp_instructions.exceptions import DPInstructionsError
     from dp_instructions.privacy.budget import Budget
-    from dp_instructions.privacy.ledger import PrivacyLedger
 
     params, ledger = _load_project(metadata, env)
-    if ledger_path is not None:
-        ledger = PrivacyLedger(ledger_path)
+    if ledger_location is not None:
+        ledger = _ledger(metadata, env, ledger_location)
 
     def budget_for(n: int) -> Budget:
         return Budget.from_params(params, dataset_size=n)
@@ -140,7 +175,7 @@ def status(metadata: Any, env: str | None, ledger_path: Path | None, as_json: bo
         click.echo(
             json.dumps(
                 {
-                    "ledger": str(ledger.path),
+                    "ledger": ledger.location,
                     "budget": {k: getattr(params, k) for k in BUDGET_KEYS},
                     "datasets": [
                         {
@@ -179,7 +214,7 @@ def status(metadata: Any, env: str | None, ledger_path: Path | None, as_json: bo
         "  noise    "
         + ("secure (os.urandom)" if seed is None else f"[bold red]fixed seed {seed}: releases are NOT private[/]")
     )
-    console.print(f"  ledger   {ledger.path}")
+    console.print(f"  ledger   {ledger.location}")
     console.print()
 
     if not accounts:
@@ -221,3 +256,64 @@ def status(metadata: Any, env: str | None, ledger_path: Path | None, as_json: bo
             f"      ε {r.epsilon:.4f} (dataset total {r.epsilon_total:.4f} at δ {r.budget.delta:g})   {noise}"
         )
         console.print(f"      run {r.run_id}   code {_code_text(r)}", highlight=False)
+
+
+@privacy.command()
+@ENV_OPTION
+@LEDGER_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def verify(metadata: Any, env: str | None, ledger_location: str | None, as_json: bool) -> None:
+    """Re-check the hash chain and recompute every composed epsilon; exit 1 naming each
+    record at fault."""
+    from dp_instructions.privacy.ledger.verify import verify_ledger
+
+    ledger = _ledger(metadata, env, ledger_location)
+    result = verify_ledger(ledger)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ledger": result.location,
+                    "ok": result.ok,
+                    "records": result.records,
+                    "datasets": result.datasets,
+                    "heads_checked": result.heads_checked,
+                    "problems": [dataclasses.asdict(p) | {"text": str(p)} for p in result.problems],
+                },
+                indent=2,
+            )
+        )
+    else:
+        click.echo(f"privacy ledger {result.location}")
+        if result.ok:
+            click.echo(
+                f"OK: {result.records} record(s) on {result.datasets} private dataset(s); the hash chain is unbroken "
+                f"and every epsilon recomputes; {result.heads_checked} head(s) from run manifests found"
+            )
+        for problem in result.problems:
+            click.echo(f"FAIL {problem}", err=True)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@privacy.command(name="import-ledger")
+@click.argument("source")
+@ENV_OPTION
+@click.pass_obj
+def import_ledger_command(metadata: Any, env: str | None, source: str) -> None:
+    """Copy the ledger at SOURCE (.jsonl or .sqlite file, postgresql:// URL) into the
+    catalog's privacy_ledger, records and hashes unchanged (only what it lacks)."""
+    from dp_instructions.exceptions import DPInstructionsError
+    from dp_instructions.privacy.ledger.importing import import_ledger
+
+    origin = _ledger(metadata, env, source)
+    target = _ledger(metadata, env, None)
+    try:
+        done = import_ledger(origin, target)
+    except DPInstructionsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"imported {done.copied} record(s) from {done.source} into {done.target} "
+        f"({done.already_there} were already there); run `kedro privacy verify` to check the result"
+    )

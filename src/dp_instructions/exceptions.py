@@ -116,6 +116,11 @@ class LedgerCorruptError(PrivacyError):
     refuses to guess: dropping a record would under-count spent privacy."""
 
 
+class LedgerUnavailableError(PrivacyError):
+    """The privacy ledger's database cannot be reached (connection refused, bad
+    credentials). Nothing is released without a ledger to charge."""
+
+
 class PrivacyBoundaryError(PrivacyError):
     """A pipeline lets private data reach a ``dp_release``/``public`` dataset without a
     ``dp_mechanism`` node, the alignment pipeline reads private data, or a dataset has no

@@ -91,7 +91,7 @@ SWEEP = {
 }
 AUDIT_EMPTY = {"status": "no_canaries", "message": "dataset `canaries` is empty: nothing to audit", "rows": []}
 PRIVACY = {
-    "ledger": "data/09_privacy/privacy_ledger.jsonl",
+    "ledger": "data/09_privacy/privacy_ledger.sqlite",
     "records": 1,
     "run_id": "run-x",
     "accountant": "PRV accountant",

@@ -1,9 +1,12 @@
-"""The privacy ledger: records, composition, refusal, post-processing, concurrency."""
+"""The privacy ledger: records, composition, refusal, post-processing, concurrency; the
+same tests on every backend (SQLite, a real PostgreSQL server, JSON lines)."""
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,8 @@ from dp_instructions.privacy import (
     compose_epsilon,
     fingerprint_texts,
 )
+from dp_instructions.privacy.ledger import LedgerStore, open_store
+from dp_instructions.privacy.ledger.postgres_store import PostgresLedgerStore
 
 N = 5_000
 BUDGET = Budget.for_dataset(4.0, N)  # delta 5e-6
@@ -36,6 +41,24 @@ FP = fingerprint_texts([f"instruction {i}" for i in range(N)])
 OTHER_FP = fingerprint_texts([f"other {i}" for i in range(N)])
 SGD = SubsampledGaussian(1.0, 0.02, 50)
 HIST = Gaussian(8.0)
+
+
+BACKENDS = ("sqlite", "postgresql", "jsonl")
+OpenLedger = Callable[..., PrivacyLedger]
+
+
+def store_for(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> LedgerStore:
+    if backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        return PostgresLedgerStore(server.url(), table=f"ledger_{secrets.token_hex(6)}")
+    return open_store(tmp_path / ("privacy.sqlite" if backend == "sqlite" else "privacy.jsonl"))
+
+
+@pytest.fixture(params=BACKENDS)
+def open_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> OpenLedger:
+    """``open_ledger(run_id=None)``: a new handle on the same (empty at first) ledger."""
+    store = store_for(request.param, tmp_path, request)
+    return lambda run_id=None: PrivacyLedger(store, run_id=run_id)
 
 
 def charge(ledger: PrivacyLedger, mechanisms, *, fingerprint=FP, budget=BUDGET, noise=None, stage="stage"):
@@ -51,8 +74,8 @@ def charge(ledger: PrivacyLedger, mechanisms, *, fingerprint=FP, budget=BUDGET, 
     )
 
 
-def test_a_release_is_recorded_with_everything_an_auditor_asks_for(tmp_path):
-    ledger = PrivacyLedger(tmp_path / "ledger" / "privacy.jsonl", run_id="run-1")
+def test_a_release_is_recorded_with_everything_an_auditor_asks_for(open_ledger):
+    ledger = open_ledger(run_id="run-1")
     record = charge(ledger, [SGD], stage="dp_generation.train_generator")
     assert record.seq == 1 and record.run_id == "run-1"
     assert record.stage == "dp_generation.train_generator"
@@ -62,15 +85,14 @@ def test_a_release_is_recorded_with_everything_an_auditor_asks_for(tmp_path):
     assert record.budget == BUDGET and record.private
     assert record.code_version["package"] == "0.1.0"
     assert record.time.endswith("+00:00")  # UTC, ISO 8601
-    (line,) = (tmp_path / "ledger" / "privacy.jsonl").read_text().splitlines()
-    stored = json.loads(line)
+    stored = json.loads(record.to_json())  # the stored form, the same in every backend
     assert stored["mechanisms"] == [SGD.to_dict()] and stored["private"] is True
     assert stored["parameters"] == {"note": "test"} and stored["budget"] == {"epsilon": 4.0, "delta": 5e-6}
-    assert ledger.records() == [record]
+    assert open_ledger().records() == [record]  # read back by another handle
 
 
-def test_releases_on_one_dataset_compose_not_add(tmp_path):
-    ledger = PrivacyLedger(tmp_path / "privacy.jsonl")
+def test_releases_on_one_dataset_compose_not_add(open_ledger):
+    ledger = open_ledger()
     first = charge(ledger, [SGD])
     second = charge(ledger, [HIST])
     charge(ledger, [SGD], fingerprint=OTHER_FP)  # another dataset: its own account
@@ -85,8 +107,8 @@ def test_releases_on_one_dataset_compose_not_add(tmp_path):
     assert first.run_id.startswith("adhoc-")  # no Kedro run bound: still identifiable
 
 
-def test_overspend_is_refused_with_spent_requested_and_budget(tmp_path):
-    ledger = PrivacyLedger(tmp_path / "privacy.jsonl")
+def test_overspend_is_refused_with_spent_requested_and_budget(open_ledger):
+    ledger = open_ledger()
     charge(ledger, [SubsampledGaussian(1.0, 0.02, 400)])
     spent = ledger.spent(FP, BUDGET.delta)
     big = SubsampledGaussian(1.0, 0.02, 700)  # fits alone, not on top of what is spent
@@ -106,8 +128,8 @@ def test_overspend_is_refused_with_spent_requested_and_budget(tmp_path):
     assert len(ledger.records()) == 2
 
 
-def test_a_budget_cannot_be_raised_after_spending(tmp_path):
-    ledger = PrivacyLedger(tmp_path / "privacy.jsonl")
+def test_a_budget_cannot_be_raised_after_spending(open_ledger):
+    ledger = open_ledger()
     charge(ledger, [HIST])
     with pytest.raises(InvalidBudgetError, match="may not raise"):
         charge(ledger, [HIST], budget=Budget.for_dataset(8.0, N))
@@ -116,19 +138,19 @@ def test_a_budget_cannot_be_raised_after_spending(tmp_path):
     charge(ledger, [HIST], budget=Budget.for_dataset(3.0, N))  # lowering is fine
 
 
-def test_fixed_seed_is_recorded_as_not_private_and_still_counted(tmp_path):
-    ledger = PrivacyLedger(tmp_path / "privacy.jsonl")
+def test_fixed_seed_is_recorded_as_not_private_and_still_counted(open_ledger):
+    ledger = open_ledger()
     record = charge(ledger, [HIST], noise=NoiseSource.fixed(1234))
     assert not record.private
     assert record.noise == {"source": "numpy PCG64 with a fixed seed (NOT PRIVATE)", "private": False, "seed": 1234}
-    stored = json.loads((tmp_path / "privacy.jsonl").read_text())
+    stored = json.loads(ledger.records()[0].to_json())
     assert stored["private"] is False and stored["noise"]["seed"] == 1234
     assert ledger.spent(FP, BUDGET.delta) == record.epsilon > 0  # never under-count
     (account,) = ledger.accounts()
     assert not account.all_private
 
 
-def test_tampering_and_torn_writes_are_detected(tmp_path):
+def test_tampering_and_torn_writes_are_detected_in_json_lines(tmp_path):
     path = tmp_path / "privacy.jsonl"
     ledger = PrivacyLedger(path)
     for _ in range(3):
@@ -149,8 +171,8 @@ def test_tampering_and_torn_writes_are_detected(tmp_path):
     assert len(ledger.records()) == 3
 
 
-def test_charge_validates_its_arguments(tmp_path):
-    ledger = PrivacyLedger(tmp_path / "privacy.jsonl")
+def test_charge_validates_its_arguments(open_ledger):
+    ledger = open_ledger()
     with pytest.raises(InvalidInputError, match="mechanisms"):
         charge(ledger, [])
     with pytest.raises(InvalidInputError, match="fingerprint"):
@@ -159,14 +181,14 @@ def test_charge_validates_its_arguments(tmp_path):
         ledger.charge(stage="s", mechanisms=[HIST], fingerprint=FP, dataset_size=N, budget=BUDGET, noise=None)
     with pytest.raises(InvalidInputError, match="stage"):
         ledger.charge(stage=" ", mechanisms=[HIST], fingerprint=FP, dataset_size=N, budget=BUDGET, noise=NoiseSource())
-    assert not (tmp_path / "privacy.jsonl").exists()
+    assert not ledger.store.exists() and ledger.records() == []
 
 
 # --- concurrency -------------------------------------------------------------------------
 
 
-def _charge_many(path: str, worker: int, count: int, budget_eps: float, out: str) -> None:
-    ledger = PrivacyLedger(path, run_id=f"worker-{worker}")
+def _charge_many(open_ledger: OpenLedger, worker: int, count: int, budget_eps: float, out: str) -> None:
+    ledger = open_ledger(run_id=f"worker-{worker}")
     outcomes = []
     for _ in range(count):
         try:
@@ -184,11 +206,10 @@ def _charge_many(path: str, worker: int, count: int, budget_eps: float, out: str
     Path(out).write_text(json.dumps(outcomes))
 
 
-def _run_workers(tmp_path: Path, workers: int, count: int, budget_eps: float) -> list[str]:
-    ctx = multiprocessing.get_context("fork")
-    path = str(tmp_path / "privacy.jsonl")
+def _run_workers(open_ledger: OpenLedger, tmp_path: Path, workers: int, count: int, budget_eps: float) -> list[str]:
+    ctx = multiprocessing.get_context("fork")  # the workers share nothing but the ledger's location
     procs = [
-        ctx.Process(target=_charge_many, args=(path, w, count, budget_eps, str(tmp_path / f"out{w}.json")))
+        ctx.Process(target=_charge_many, args=(open_ledger, w, count, budget_eps, str(tmp_path / f"out{w}.json")))
         for w in range(workers)
     ]
     for p in procs:
@@ -199,21 +220,24 @@ def _run_workers(tmp_path: Path, workers: int, count: int, budget_eps: float) ->
     return [o for w in range(workers) for o in json.loads((tmp_path / f"out{w}.json").read_text())]
 
 
-def test_concurrent_appends_do_not_corrupt_the_ledger(tmp_path):
-    outcomes = _run_workers(tmp_path, workers=6, count=5, budget_eps=100.0)
+def test_concurrent_appends_do_not_corrupt_the_ledger(open_ledger, tmp_path):
+    outcomes = _run_workers(open_ledger, tmp_path, workers=6, count=5, budget_eps=100.0)
     assert outcomes == ["ok"] * 30
-    records = PrivacyLedger(tmp_path / "privacy.jsonl").records()  # verifies the hash chain
+    records = open_ledger().records()  # verifies the hash chain
     assert [r.seq for r in records] == list(range(1, 31))
     assert len({r.release_id for r in records}) == 30
     assert {r.run_id for r in records} == {f"worker-{w}" for w in range(6)}
 
 
-def test_concurrent_runs_cannot_both_spend_the_last_of_a_budget(tmp_path):
-    # the budget fits exactly three releases; six processes race for it
-    budget_eps = compose_epsilon([Gaussian(40.0, count=3)], Budget.for_dataset(1.0, N).delta)
-    outcomes = _run_workers(tmp_path, workers=6, count=1, budget_eps=budget_eps)
-    assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 3
-    assert len(PrivacyLedger(tmp_path / "privacy.jsonl").records()) == 3
+def test_concurrent_runs_cannot_both_spend_the_last_of_a_budget(open_ledger, tmp_path):
+    # the budget fits exactly three releases; eight processes race for it
+    budget = Budget.for_dataset(1.0, N)
+    budget_eps = compose_epsilon([Gaussian(40.0, count=3)], budget.delta)
+    outcomes = _run_workers(open_ledger, tmp_path, workers=8, count=1, budget_eps=budget_eps)
+    assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 5
+    records = open_ledger().records()
+    assert len(records) == 3 and max(r.epsilon_total for r in records) <= budget_eps
+    assert open_ledger().spent(FP, budget.delta) <= budget_eps
 
 
 # --- a Kedro pipeline: DP release, then post-processing ------------------------------------
@@ -319,8 +343,15 @@ def test_ledger_dataset_loads_a_handle_and_refuses_saves(tmp_path):
     dataset.bind_run("run-42")
     handle = dataset.load()
     assert isinstance(handle, PrivacyLedger) and handle.run_id == "run-42"
-    assert handle.path == tmp_path / "l.jsonl"
+    assert handle.location == str(tmp_path / "l.jsonl")
     with pytest.raises(DatasetError, match="append-only"):
         dataset.save([{"epsilon": 0}])
     with pytest.raises(DatasetError, match="local file"):
         PrivacyLedgerDataset(filepath="s3://bucket/ledger.jsonl")
+    with pytest.raises(DatasetError, match=r"privacy_ledger `filepath` 'ledger.csv': a ledger file ends in \.sqlite"):
+        PrivacyLedgerDataset(filepath="ledger.csv")
+    with pytest.raises(DatasetError, match="needs `credentials` with a `con`"):
+        PrivacyLedgerDataset(backend="postgresql")
+    with pytest.raises(DatasetError, match="`table` must be a name"):
+        PrivacyLedgerDataset(backend="postgresql", credentials={"con": "postgresql://u@h/db"}, table="a; drop")
+    assert PrivacyLedgerDataset(filepath=str(tmp_path / "l.sqlite")).backend == "sqlite"

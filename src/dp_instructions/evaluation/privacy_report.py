@@ -72,7 +72,7 @@ def build_privacy_report(ledger: PrivacyLedger) -> dict[str, Any]:
         )
     fixed = [r.release_id for r in records if not r.private]
     return {
-        "ledger": str(ledger.path),
+        "ledger": ledger.location,
         "records": len(records),
         "head_hash": records[-1].hash if records else None,
         "run_id": ledger.run_id,

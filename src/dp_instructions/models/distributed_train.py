@@ -8,7 +8,7 @@ starts itself). For a multi-GPU node, or several nodes, run this module under
         --base-model meta-llama/Llama-3.2-1B \\
         --data data/03_primary/instructions_train/<version>/instructions_train.parquet \\
         --epsilon 6 --histogram-noise 10 --epochs 10 --expected-batch-size 4096 --physical-batch-size 32 \\
-        --ledger data/09_privacy/privacy_ledger.jsonl --checkpoint-dir data/06_models/dp_checkpoints_torchrun \\
+        --ledger data/09_privacy/privacy_ledger.sqlite --checkpoint-dir data/06_models/dp_checkpoints_torchrun \\
         --output data/06_models/dp_generator_torchrun
 
 Several nodes: the same command on each node with ``--nnodes=2 --node_rank=<i>
@@ -103,7 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--histogram-noise", type=float, help="noise multiplier of the later DP histogram to reserve budget for"
     )
     privacy.add_argument("--noise-seed", type=int, help="fixed noise seed: reproducible and NOT private")
-    privacy.add_argument("--ledger", type=Path, required=True, help="privacy ledger to charge before training")
+    privacy.add_argument(
+        "--ledger",
+        required=True,
+        help="privacy ledger to charge before training: a .sqlite (or .jsonl) file, or a postgresql:// connection "
+        "string (password from PGPASSWORD or ~/.pgpass, not the command line)",
+    )
     train = parser.add_argument_group("training")
     train.add_argument("--epochs", type=float, default=10.0)
     train.add_argument("--expected-batch-size", type=int, default=4096, help="global expected Poisson batch")
@@ -311,7 +316,7 @@ def _save(
     from dp_instructions.models import artifact
     from dp_instructions.models.dp_training.release import finish_release
     from dp_instructions.models.train_generator import generator_metadata
-    from dp_instructions.privacy import fingerprint_texts
+    from dp_instructions.privacy import PrivacyLedger, fingerprint_texts
 
     finish_release(_checkpoints(args), release)
     metadata = generator_metadata(
@@ -327,7 +332,7 @@ def _save(
         training_examples=len(texts),
     ) | {
         "trained_by": "dp_instructions.models.distributed_train",
-        "ledger": str(args.ledger),
+        "ledger": PrivacyLedger(args.ledger).location,  # never a password
         "training_result": result.to_dict(),
     }
     artifact.save_generator(

@@ -416,7 +416,7 @@ def _check_reuse_is_recorded(ledger: PrivacyLedger, request: HistogramRequest) -
             break
     raise PrivacyError(
         f"the released histogram {histogram.release_id} (released {histogram.released_at}) matches this run, "
-        f"but the privacy ledger {ledger.path} has no record of that release ({request.stage}) for this data and "
+        f"but the privacy ledger {ledger.location} has no record of that release ({request.stage}) for this data and "
         f"key, so it cannot be trusted as a DP release. Restore the ledger it was charged to, or remove that "
         f"{request.store} version ({request.earlier_source or 'its file'}) to release anew (which the budget may "
         "refuse)"

@@ -109,12 +109,12 @@ def test_kedro_session_run_after_data_cleansing(tmp_path):
     # The public-only baseline names the very base model the DP generator was fine-tuned from.
     public_only = pl.read_parquet(latest_version(data / "07_model_output/public_only_samples.parquet"))
     assert public_only.height > 0 and public_only["generator"].unique().to_list() == [meta["base_model"]["identity"]]
-    ledger = PrivacyLedger(data / "09_privacy/privacy_ledger.jsonl").records()
+    ledger = PrivacyLedger(data / "09_privacy/privacy_ledger.sqlite").records()
     assert [r.stage for r in ledger] == ["dp_generation.train_dp_generator"]
     first_base = latest_version(data / "06_models/public_base_model")
     assert json.loads((first_base / "metadata.json").read_text())["identity"].startswith("public-base:")
     # Running again reuses the public base model (no pre-training) and the finished release: no second charge.
     run_pipeline(project, "dp_generation", {**runtime, "dp_generation": TINY})
-    assert len(PrivacyLedger(data / "09_privacy/privacy_ledger.jsonl").records()) == 1
+    assert len(PrivacyLedger(data / "09_privacy/privacy_ledger.sqlite").records()) == 1
     second_base = json.loads((latest_version(data / "06_models/public_base_model") / "metadata.json").read_text())
     assert second_base["reused_from"] == first_base.parent.name

@@ -76,7 +76,7 @@ def test_session_run_writes_every_versioned_output(tmp_path, monkeypatch):
     audit = json.loads(latest_version(reporting / "canary_audit.json").read_text())
     assert audit["control"].startswith("included") and len(audit["rows"]) == 4
 
-    ledger = PrivacyLedger(project / "data/09_privacy/privacy_ledger.jsonl")
+    ledger = PrivacyLedger(project / "data/09_privacy/privacy_ledger.sqlite")
     records = ledger.records()
     assert [r.stage for r in records] == ["evaluation.resampling_sweep"] * 2
     privacy = json.loads(latest_version(reporting / "privacy_report.json").read_text())

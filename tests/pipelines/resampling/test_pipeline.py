@@ -66,7 +66,7 @@ class KeptMemoryDataset(MemoryDataset):
 class Run:
     def __init__(self, tmp_path: Path):
         self.dir = tmp_path
-        self.ledger = PrivacyLedger(tmp_path / "ledger.jsonl")
+        self.ledger = PrivacyLedger(tmp_path / "ledger.sqlite")
 
     def __call__(self, syn: pl.DataFrame, real: pl.DataFrame, p: ResamplingParameters, privacy: dict = PRIVACY) -> dict:
         store = str(self.dir / "dp_histogram.json")
@@ -77,7 +77,7 @@ class Run:
                 "params:resampling": MemoryDataset(p),
                 "params:privacy": MemoryDataset(privacy),
                 "params:seed": MemoryDataset(7),
-                "privacy_ledger": PrivacyLedgerDataset(str(self.ledger.path)),
+                "privacy_ledger": PrivacyLedgerDataset(self.ledger.location),
                 "released_histograms": ReleasedHistogramsDataset(store),
                 "dp_histogram": JSONDataset(filepath=store, version=Version(None, None)),
                 "synthetic_resampled": KeptMemoryDataset(),
@@ -185,7 +185,7 @@ def test_bad_input_fails_before_any_privacy_is_spent(tmp_path, monkeypatch, case
     run = Run(tmp_path)
     with pytest.raises(error, match=message):
         run(syn, real, p)
-    assert not run.ledger.path.exists()
+    assert not run.ledger.store.exists()
 
 
 def test_the_pipeline_respects_the_privacy_boundary_with_the_project_catalog():

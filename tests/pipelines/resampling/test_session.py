@@ -41,7 +41,7 @@ def test_resampling_runs_alone_and_a_rerun_reuses_the_release(tmp_path):
     run_pipeline(project, "resampling")
     run_pipeline(project, "resampling")
 
-    ledger = PrivacyLedger(data / "09_privacy/privacy_ledger.jsonl")
+    ledger = PrivacyLedger(data / "09_privacy/privacy_ledger.sqlite")
     (record,) = ledger.records()
     assert record.stage == "resampling.release_noisy_histogram" and record.dataset_size == 40
     histograms = sorted((data / "07_model_output/dp_histogram.json").iterdir())

@@ -89,7 +89,10 @@ class ReleaseCheckpoints:
         charged = {r.release_id for r in ledger.records() if r.fingerprint == fingerprint}
         if data.get("release_id") not in charged:
             log.warning(
-                "ignoring %s: its release %s is not in the privacy ledger %s", path, data.get("release_id"), ledger.path
+                "ignoring %s: its release %s is not in the privacy ledger %s",
+                path,
+                data.get("release_id"),
+                ledger.location,
             )
             return None
         return ReleaseState(

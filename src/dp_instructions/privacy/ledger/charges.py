@@ -1,60 +1,29 @@
-"""The privacy ledger: an append-only, hash-chained record of every DP release.
+"""``PrivacyLedger``: charge a DP release to a private dataset, and account for it.
 
-Why: epsilon is spent on *data*, across runs, people and time. A number in a log line
-is not an account. The ledger keeps one immutable record per release (stage, mechanism,
-parameters, epsilon at the budget's delta, fingerprint of the private dataset read, run
-id, UTC time, code version, whether the noise was private), and before a release it
-composes everything already charged to that dataset with the new release and refuses
-if the total would exceed the budget.
-
-Storage: one JSON object per line in a local file. Records are never rewritten; a
-record's ``hash`` covers its content and the previous record's hash, so an edited,
-reordered or deleted line breaks the chain and the ledger refuses to read (a missing
-record would under-count spent privacy). "Versioned" therefore means: every earlier
-state of the ledger is a prefix of the file, identified by its head hash and length.
-Kedro's timestamped ``versioned: true`` snapshots are deliberately *not* used: two
-concurrent runs would each load snapshot N and save their own N+1, and one release
-would silently vanish from the newest snapshot.
-
-Concurrency: ``charge`` holds an exclusive ``fcntl.flock`` on the ledger file from the
-read through the budget check to the append and ``fsync``, so concurrent runs (threads
-or processes on one machine) serialise and can neither corrupt the file nor both spend
-the last of a budget. Readers take a shared lock. POSIX only; flock is not reliable on
-network file systems, keep the ledger on a local disk.
-
-What is charged: every release, including those with a fixed (non-private) noise seed,
-which are counted (never under-count) and flagged ``private: false``. What is not
-charged: post-processing. A node that only transforms an already released artefact
-(clustering synthetic text, resampling by a released noisy histogram, evaluation)
-never calls :meth:`PrivacyLedger.charge`, so re-running it costs nothing and leaves no
-record.
-
-Budget rule: the budget a dataset's first release was charged under is its budget; a
-later charge under a larger epsilon or delta is refused (raising a budget after the fact
-is exactly the misuse the ledger exists to stop). Composition is always recomputed from
-all mechanisms with the PRV accountant at the budget's delta, never by adding epsilons.
+Before a release, :meth:`PrivacyLedger.charge` composes everything already charged to the
+dataset (its fingerprint) with the new release, with the PRV accountant at the budget's
+delta, and either appends a record or refuses with the figures. The read, the check and
+the append are one atomic operation of the store (:mod:`.store`), so concurrent runs can
+neither corrupt the ledger nor both spend the last of a budget. This is the one place a
+record is composed, whatever the backend.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import fcntl
 import functools
-import hashlib
-import json
 import logging
 import os
 import secrets
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from dp_instructions.exceptions import (
     InvalidBudgetError,
     InvalidInputError,
-    LedgerCorruptError,
     PrivacyBudgetExceededError,
 )
 from dp_instructions.privacy.accounting import (
@@ -62,26 +31,16 @@ from dp_instructions.privacy.accounting import (
     AccountingPrecision,
     Mechanism,
     compose_epsilon,
-    mechanism_from_dict,
 )
 from dp_instructions.privacy.budget import Budget, check_delta
 from dp_instructions.privacy.fingerprint import FINGERPRINT_PREFIX
+from dp_instructions.privacy.ledger.records import GENESIS_HASH, LedgerRecord, canonical_json
+from dp_instructions.privacy.ledger.store import LedgerStore, open_store
 from dp_instructions.privacy.noise import NoiseSource
 
-__all__ = ["DatasetAccount", "LedgerRecord", "PrivacyLedger", "code_version"]
+__all__ = ["DatasetAccount", "PrivacyLedger", "code_version"]
 
 logger = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 1
-GENESIS_HASH = "0" * 64
-
-
-def _canonical_json(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def _record_hash(body: Mapping[str, Any]) -> str:
-    return hashlib.sha256(_canonical_json(body).encode("utf-8")).hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -111,84 +70,6 @@ def code_version() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class LedgerRecord:
-    """One DP release, as stored on one line of the ledger."""
-
-    seq: int
-    release_id: str
-    time: str
-    run_id: str
-    stage: str
-    dataset: str | None
-    fingerprint: str
-    dataset_size: int
-    mechanisms: tuple[Mechanism, ...]
-    parameters: dict[str, Any]
-    budget: Budget
-    epsilon: float
-    """This release alone, at the budget's delta."""
-    epsilon_total: float
-    """Everything charged to the fingerprint up to and including this release, composed."""
-    noise: dict[str, Any]
-    code_version: dict[str, Any]
-    prev_hash: str
-    hash: str = field(default="")
-
-    @property
-    def private(self) -> bool:
-        """False when the noise came from a fixed seed: the release is not DP."""
-        return bool(self.noise.get("private", False))
-
-    def body(self) -> dict[str, Any]:
-        """The hashed content (everything but ``hash``)."""
-        return {
-            "schema": SCHEMA_VERSION,
-            "seq": self.seq,
-            "release_id": self.release_id,
-            "time": self.time,
-            "run_id": self.run_id,
-            "stage": self.stage,
-            "dataset": self.dataset,
-            "fingerprint": self.fingerprint,
-            "dataset_size": self.dataset_size,
-            "mechanisms": [m.to_dict() for m in self.mechanisms],
-            "parameters": self.parameters,
-            "budget": {"epsilon": self.budget.epsilon, "delta": self.budget.delta},
-            "epsilon": self.epsilon,
-            "epsilon_total": self.epsilon_total,
-            "noise": self.noise,
-            "private": self.private,
-            "code_version": self.code_version,
-            "prev_hash": self.prev_hash,
-        }
-
-    def to_json_line(self) -> str:
-        return _canonical_json({**self.body(), "hash": self.hash}) + "\n"
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> LedgerRecord:
-        return cls(
-            seq=int(data["seq"]),
-            release_id=str(data["release_id"]),
-            time=str(data["time"]),
-            run_id=str(data["run_id"]),
-            stage=str(data["stage"]),
-            dataset=data.get("dataset"),
-            fingerprint=str(data["fingerprint"]),
-            dataset_size=int(data["dataset_size"]),
-            mechanisms=tuple(mechanism_from_dict(m) for m in data["mechanisms"]),
-            parameters=dict(data.get("parameters") or {}),
-            budget=Budget(epsilon=data["budget"]["epsilon"], delta=data["budget"]["delta"]),
-            epsilon=float(data["epsilon"]),
-            epsilon_total=float(data["epsilon_total"]),
-            noise=dict(data["noise"]),
-            code_version=dict(data.get("code_version") or {}),
-            prev_hash=str(data["prev_hash"]),
-            hash=str(data["hash"]),
-        )
-
-
-@dataclass(frozen=True)
 class DatasetAccount:
     """What has been spent on one private dataset (one fingerprint)."""
 
@@ -208,43 +89,17 @@ class DatasetAccount:
         return all(r.private for r in self.releases)
 
 
-def _parse_lines(raw: bytes, path: Path) -> list[LedgerRecord]:
-    if raw and not raw.endswith(b"\n"):
-        raise LedgerCorruptError(
-            f"privacy ledger {path}: the last line is incomplete (interrupted write?); "
-            "inspect it and restore the file from a backup; the ledger never guesses"
-        )
-    records: list[LedgerRecord] = []
-    prev = GENESIS_HASH
-    for lineno, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            raise LedgerCorruptError(f"privacy ledger {path}:{lineno}: empty line")
-        try:
-            data = json.loads(line)
-            stored_hash = data.pop("hash")
-            record = LedgerRecord.from_json({**data, "hash": stored_hash})
-        except (ValueError, KeyError, TypeError) as exc:
-            raise LedgerCorruptError(f"privacy ledger {path}:{lineno}: not a valid record ({exc})") from exc
-        if _record_hash(data) != stored_hash:
-            raise LedgerCorruptError(f"privacy ledger {path}:{lineno}: content does not match its hash (edited?)")
-        if record.prev_hash != prev or record.seq != lineno:
-            raise LedgerCorruptError(
-                f"privacy ledger {path}:{lineno}: the hash chain is broken (a record was removed, "
-                "reordered or inserted)"
-            )
-        prev = stored_hash
-        records.append(record)
-    return records
-
-
 def _default_run_id() -> str:
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H.%M.%S.%fZ")
     return f"adhoc-{now}-{secrets.token_hex(4)}"
 
 
 class PrivacyLedger:
-    """Handle on a ledger file. Cheap to create; the file is read on every call, under a
-    lock, so several handles (and processes) on one file always agree.
+    """Handle on a ledger. Cheap to create; the store is read on every call, so several
+    handles (and processes, and machines on a shared database) always agree.
+
+    ``store``: a :class:`~.store.LedgerStore`, or a location for :func:`~.store.open_store`
+    (a ``.sqlite``/``.jsonl`` path, a ``postgresql://`` connection string).
 
     Pipeline authors get one as the ``privacy_ledger`` catalog input of a
     ``dp_mechanism`` node, with the Kedro run id already bound by the project hook.
@@ -252,32 +107,28 @@ class PrivacyLedger:
 
     def __init__(
         self,
-        path: str | os.PathLike[str],
+        store: LedgerStore | str | os.PathLike[str],
         *,
         run_id: str | None = None,
         precision: AccountingPrecision = DEFAULT_PRECISION,
     ):
-        self.path = Path(path)
+        self.store = open_store(store)
         self.run_id = run_id
         self.precision = precision
 
+    @property
+    def location(self) -> str:
+        """Where the records are (a path, or a connection without its password)."""
+        return self.store.location
+
     def __repr__(self) -> str:
-        return f"PrivacyLedger({str(self.path)!r}, run_id={self.run_id!r})"
+        return f"PrivacyLedger({self.location!r}, run_id={self.run_id!r})"
 
     # -- reading ---------------------------------------------------------------------
 
     def records(self) -> list[LedgerRecord]:
         """Every record, oldest first, after verifying the hash chain."""
-        try:
-            fh = open(self.path, "rb")
-        except FileNotFoundError:
-            return []
-        with fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
-            try:
-                return _parse_lines(fh.read(), self.path)
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return self.store.read()
 
     def spent(self, fingerprint: str, delta: float) -> float:
         """Epsilon at ``delta`` of every release charged to ``fingerprint``, composed."""
@@ -331,7 +182,7 @@ class PrivacyLedger:
     ) -> LedgerRecord:
         """Charge a DP release to the private dataset ``fingerprint`` *before* releasing.
 
-        Atomically (under an exclusive file lock): read the ledger, compose everything
+        Atomically (one operation of the store): read the ledger, compose everything
         already charged to ``fingerprint`` with ``mechanisms`` at ``budget.delta``, and
         either append and fsync a new record, or raise
         :class:`PrivacyBudgetExceededError` showing spent, requested and budget (nothing
@@ -354,20 +205,14 @@ class PrivacyLedger:
             raise InvalidInputError(f"`noise` must be a NoiseSource, got {type(noise).__name__}")
         params = dict(parameters or {})
         try:
-            _canonical_json(params)
+            canonical_json(params)
         except (TypeError, ValueError) as exc:
             raise InvalidInputError(f"`parameters` must be JSON-serialisable: {exc}") from exc
 
         requested = compose_epsilon(mechanisms, budget.delta, self.precision)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        created = not self.path.exists()
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                with os.fdopen(os.dup(fd), "rb") as reader:
-                    records = _parse_lines(_read_all(reader), self.path)
-                record = self._new_record(
+        (record,) = self.store.append(
+            lambda records: [
+                self._new_record(
                     records,
                     stage=stage,
                     mechanisms=mechanisms,
@@ -380,17 +225,8 @@ class PrivacyLedger:
                     run_id=run_id or self.run_id or _default_run_id(),
                     requested=requested,
                 )
-                data = record.to_json_line().encode("utf-8")
-                written = os.write(fd, data)
-                if written != len(data):
-                    raise OSError(f"short write to the privacy ledger {self.path} ({written}/{len(data)} bytes)")
-                os.fsync(fd)
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
-        if created:
-            _fsync_dir(self.path.parent)
+            ]
+        )
         level = logging.INFO if record.private else logging.WARNING
         logger.log(
             level,
@@ -468,25 +304,7 @@ class PrivacyLedger:
             code_version=code_version(),
             prev_hash=prev,
         )
-        return LedgerRecord(**{**record.__dict__, "hash": _record_hash(record.body())})
-
-
-def _read_all(fh: IO[bytes]) -> bytes:
-    fh.seek(0)
-    return fh.read()
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        dfd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
+        return record.sealed()
 
 
 def _describe_mechanism(m: Mechanism) -> str:

@@ -1,0 +1,20 @@
+"""Fixtures shared by every test folder: the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.postgres_server import PostgresServer, postgres_bindir, running_postgres
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> PostgresServer:
+    """One real server for the session (each test uses its own table)."""
+    if postgres_bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test the PostgreSQL ledger for real: PostgreSQL server binaries not found")
+        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
+    with running_postgres() as server:
+        yield server
