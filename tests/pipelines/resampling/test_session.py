@@ -10,6 +10,7 @@ import pytest
 from kedro.validation import ParameterValidationError
 
 from dp_instructions.privacy import PrivacyLedger
+from dp_instructions.privacy.ledger.postgres_store import PostgresLedgerStore
 from tests.kedro_session import latest_version, project_copy, run_pipeline
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, instructions, synthetic
 
@@ -77,3 +78,32 @@ def test_a_misspelt_or_out_of_range_parameter_stops_the_run_before_any_node(tmp_
     assert "'resampling'" in message and f"\n{key}" in message
     written = {p.relative_to(data).parts[:2] for p in data.rglob("*") if p.is_file()}
     assert written == {("07_model_output", "synthetic_initial.parquet"), ("03_primary", "instructions_train.parquet")}
+
+
+def test_resampling_charges_a_postgresql_ledger_set_in_conf_local(tmp_path, postgres_server):
+    """The shared ledger of a scheduled deployment: the catalog entry in conf/local, the
+    connection string in conf/local/credentials.yml; a re-run reuses the release."""
+    project = project_copy(tmp_path)
+    data = project / "data"
+    write_version(data / "07_model_output/synthetic_initial.parquet", synthetic(80, SKEWED_SYNTHETIC))
+    write_version(data / "03_primary/instructions_train.parquet", instructions(40, SKEWED_REAL, "real-", 2))
+    (project / "conf/local/parameters_resampling.yml").write_text(LOCAL_PARAMETERS)
+    table = f"ledger_{tmp_path.name[-12:].replace('-', '_')}".lower()
+    (project / "conf/local/catalog.yml").write_text(
+        "privacy_ledger:\n"
+        "  type: dp_instructions.datasets.privacy_ledger.PrivacyLedgerDataset\n"
+        "  backend: postgresql\n"
+        f"  table: {table}\n"
+        "  credentials: privacy_ledger_db\n"
+        "  metadata: {privacy: public}\n"
+    )
+    (project / "conf/local/credentials.yml").write_text(f"privacy_ledger_db:\n  con: {postgres_server.url()}\n")
+
+    run_pipeline(project, "resampling")
+    run_pipeline(project, "resampling")
+
+    assert not (data / "09_privacy/privacy_ledger.sqlite").exists()
+    (record,) = PrivacyLedger(PostgresLedgerStore(postgres_server.url(), table=table)).records()
+    assert record.stage == "resampling.release_noisy_histogram" and record.dataset_size == 40
+    report = json.loads(latest_version(data / "08_reporting/resampling_report.json").read_text())
+    assert report["histogram"]["status"] == "reused"
