@@ -7,6 +7,7 @@ overrides none:
     kedro privacy status [--env ENV] [--ledger LOCATION] [--json]
     kedro privacy verify [--env ENV] [--ledger LOCATION] [--json]
     kedro privacy import-ledger SOURCE [--env ENV]
+    kedro privacy audit DATASET [--version V] [--env ENV] [--json]
 
 ``status`` prints the budget from ``parameters.yml`` (``privacy:``), the epsilon spent on
 each private dataset (all its releases composed with the PRV accountant, at the budget's
@@ -14,6 +15,8 @@ delta) and every release recorded in the privacy ledger. ``verify`` re-checks th
 hash chain, recomputes every composed epsilon and exits non-zero naming each record at
 fault. ``import-ledger`` copies another ledger (a JSON-lines file of earlier versions, a
 SQLite file, a PostgreSQL table) into the catalog's, records and hashes unchanged.
+``audit`` walks back from a dataset's version, through the run manifests, to the ledger
+releases, the private datasets and the raw inputs behind it.
 A LOCATION is a ``.sqlite``/``.jsonl`` file or a ``postgresql://`` connection string
 (password from ``PGPASSWORD`` or ``~/.pgpass``).
 """
@@ -266,10 +269,12 @@ def status(metadata: Any, env: str | None, ledger_location: str | None, as_json:
 def verify(metadata: Any, env: str | None, ledger_location: str | None, as_json: bool) -> None:
     """Re-check the hash chain and recompute every composed epsilon; exit 1 naming each
     record at fault."""
+    from dp_instructions.audit.manifest import ledger_heads, load_run_manifests
     from dp_instructions.privacy.ledger.verify import verify_ledger
 
-    ledger = _ledger(metadata, env, ledger_location)
-    result = verify_ledger(ledger)
+    catalog = _load_context(metadata, env)[1]
+    ledger = _ledger(metadata, env, ledger_location) if ledger_location else _catalog_ledger(catalog)
+    result = verify_ledger(ledger, ledger_heads(load_run_manifests(catalog), ledger.location))
     if as_json:
         click.echo(
             json.dumps(
@@ -317,3 +322,59 @@ def import_ledger_command(metadata: Any, env: str | None, source: str) -> None:
         f"imported {done.copied} record(s) from {done.source} into {done.target} "
         f"({done.already_there} were already there); run `kedro privacy verify` to check the result"
     )
+
+
+@privacy.command()
+@click.argument("dataset")
+@click.option("--version", "version", default=None, help="The dataset's version (default: the latest with a manifest).")
+@ENV_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def audit(metadata: Any, dataset: str, version: str | None, env: str | None, as_json: bool) -> None:
+    """Which releases, private data and raw inputs stand behind DATASET (a version of it)."""
+    from dp_instructions.audit.lineage import audit_dataset
+    from dp_instructions.audit.manifest import load_run_manifests
+    from dp_instructions.exceptions import DPInstructionsError
+
+    catalog = _load_context(metadata, env)[1]
+    ledger = _catalog_ledger(catalog)
+    try:
+        trail = audit_dataset(dataset, load_run_manifests(catalog), ledger.records(), version)
+    except DPInstructionsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(trail.to_dict(), indent=2))
+        return
+    click.echo(f"{trail.dataset} version {trail.version or '(unversioned)'}: {trail.privacy or 'unclassified'}")
+    if trail.privacy != "dp_release":
+        click.echo(f"  note: `{trail.dataset}` is {trail.privacy}, not a dp_release dataset")
+    click.echo(f"\nRuns ({len(trail.runs)}, newest first):")
+    for run in trail.runs:
+        commit = (run["git_commit"] or "?")[:10] + ("+dirty" if run["git_dirty"] else "")
+        pipeline = ",".join(run["pipeline"]) if isinstance(run["pipeline"], list) else run["pipeline"]
+        click.echo(f"  {run['run_id']}  {pipeline} ({run['status']}, env {run['env']}, code {commit})")
+    click.echo(f"\nPrivacy releases behind it ({len(trail.releases)}):")
+    for r in trail.releases:
+        mechanisms = _mechanisms_text(next(x for x in ledger.records() if x.release_id == r["release_id"]))
+        click.echo(
+            f"  #{r['seq']} {r['stage']}  {mechanisms}  ε {r['epsilon']:.4f} (dataset total {r['epsilon_total']:.4f} "
+            f"of {r['budget']['epsilon']:g} at δ {r['budget']['delta']:g})"
+            + ("" if r["private_noise"] else "  FIXED NOISE SEED: NOT PRIVATE")
+        )
+        click.echo(
+            f"      on {r['dataset'] or '?'} {r['fingerprint'].removeprefix('sha256:')[:12]} (N={r['dataset_size']:,}); "
+            f"{r['how']} by {r['used_by']['node']} in run {r['used_by']['run_id']}, charged in run {r['charged_in_run']}"
+        )
+    click.echo(f"\nPrivate datasets read on the way ({len(trail.private_inputs)}):")
+    for d in trail.private_inputs:
+        click.echo(
+            f"  {d['name']} {d['version'] or '(unversioned)'}  {d['content_hash'] or ''}  read by {d['read_by_run']}"
+        )
+    click.echo(f"\nRaw inputs (produced by no run) ({len(trail.raw_inputs)}):")
+    for d in trail.raw_inputs:
+        where = d["path"] or d["type"].rsplit(".", 1)[-1]
+        click.echo(
+            f"  {d['name']} [{d['privacy']}] {where} {d['version'] or ''}  {d['content_hash'] or 'no content hash'}"
+        )
+    for gap in trail.gaps:
+        click.echo(f"gap: {gap}", err=True)

@@ -5,6 +5,9 @@ registered pipelines (and the filtered pipeline about to run) against the catalo
 privacy classes and stops the run with every offending path printed, before any node
 has touched data. It also binds the Kedro run id to the ``privacy_ledger`` dataset so
 every release is recorded under the run that made it.
+
+``RunManifestHooks`` writes every run's manifest (``run_manifest``: what it read, wrote and
+spent; :mod:`dp_instructions.audit.manifest`).
 """
 
 from __future__ import annotations
@@ -78,3 +81,64 @@ class PrivacyHooks:
             ledger = catalog.get(LEDGER_DATASET)
             if isinstance(ledger, PrivacyLedgerDataset):
                 ledger.bind_run(run_params.get("run_id"))
+
+
+class RunManifestHooks:
+    """Writes the run manifest (:mod:`dp_instructions.audit.manifest`) of every run, also
+    of a failed one, to the ``run_manifest`` catalog entry. A manifest never fails a run:
+    if writing it fails, the run's own outcome stands and the failure is logged."""
+
+    def __init__(self) -> None:
+        self._recorder: Any = None
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
+        from dp_instructions.audit.manifest import ManifestRecorder
+
+        self._recorder = ManifestRecorder(run_params, pipeline, catalog)
+
+    @hook_impl
+    def before_node_run(self, node: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.node_started(node.name)
+
+    @hook_impl
+    def after_node_run(self, node: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.node_finished(node.name)
+
+    @hook_impl
+    def on_node_error(self, node: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.node_finished(node.name, failed=True)
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str, data: Any, node: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.dataset_loaded(dataset_name, getattr(node, "name", None), data)
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data: Any, node: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.dataset_saved(dataset_name, getattr(node, "name", None), data)
+
+    @hook_impl
+    def after_pipeline_run(self, catalog: Any) -> None:
+        self._write(catalog, status="completed")
+
+    @hook_impl
+    def on_pipeline_error(self, error: BaseException, catalog: Any) -> None:
+        self._write(catalog, status="failed", error=error)
+
+    def _write(self, catalog: Any, *, status: str, error: BaseException | None = None) -> None:
+        from dp_instructions.audit.manifest import MANIFEST_DATASET
+
+        recorder, self._recorder = self._recorder, None
+        if recorder is None or MANIFEST_DATASET not in catalog:
+            return
+        try:
+            manifest = recorder.finish(status=status, error=error)
+            catalog.save(MANIFEST_DATASET, manifest)
+            logger.info("run manifest of %s written (%s)", manifest["run_id"], status)
+        except Exception:  # noqa: BLE001 - the run's outcome stands; say why there is no manifest
+            logger.exception("could not write the run manifest of this run")

@@ -5,11 +5,11 @@ See https://docs.kedro.org/en/stable/configure/configuration_basics/ for the opt
 
 from kedro.config import OmegaConfigLoader  # noqa: F401  (the default, named for readers)
 
-from dp_instructions.hooks import PrivacyHooks
+from dp_instructions.hooks import PrivacyHooks, RunManifestHooks
 
 # Hooks are executed in a Last-In-First-Out (LIFO) order.
 # PrivacyHooks: privacy boundary check before every run; run id for the privacy ledger.
-HOOKS: tuple = (PrivacyHooks(),)
+HOOKS: tuple = (PrivacyHooks(), RunManifestHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

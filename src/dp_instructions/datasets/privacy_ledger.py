@@ -32,7 +32,7 @@ from typing import Any, Literal, NoReturn
 from kedro.io import AbstractDataset, DatasetError
 
 from dp_instructions.privacy.boundary import DP_MECHANISM_TAG, LEDGER_DATASET
-from dp_instructions.privacy.ledger import LedgerStore, PrivacyLedger
+from dp_instructions.privacy.ledger import LedgerStore, LedgerUse, PrivacyLedger
 from dp_instructions.privacy.ledger.store import FILE_SUFFIXES
 
 __all__ = ["PrivacyLedgerDataset"]
@@ -54,6 +54,8 @@ class PrivacyLedgerDataset(AbstractDataset[Any, PrivacyLedger]):
     ):
         self.metadata = metadata
         self.run_id: str | None = None
+        self.uses: list[LedgerUse] = []
+        """Releases the bound run charged or reused (the run manifest lists them)."""
         self._filepath: PurePosixPath | None = None
         if backend is None:
             backend = "postgresql" if credentials is not None else _file_backend(filepath)
@@ -95,9 +97,10 @@ class PrivacyLedgerDataset(AbstractDataset[Any, PrivacyLedger]):
     def bind_run(self, run_id: str | None) -> None:
         """Record releases made through this dataset under ``run_id``."""
         self.run_id = run_id
+        self.uses = []
 
     def load(self) -> PrivacyLedger:
-        return PrivacyLedger(self._store, run_id=self.run_id)
+        return PrivacyLedger(self._store, run_id=self.run_id, uses=self.uses)
 
     def save(self, data: Any) -> NoReturn:
         raise DatasetError(

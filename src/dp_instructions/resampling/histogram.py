@@ -412,6 +412,7 @@ def _check_reuse_is_recorded(ledger: PrivacyLedger, request: HistogramRequest) -
                 and record.fingerprint == histogram.fingerprint
                 and record.parameters.get("release_key") == histogram.release_key
             ):
+                ledger.note_reuse(record.release_id)
                 return
             break
     raise PrivacyError(

@@ -231,6 +231,7 @@ def prepare_release(
             state.release_id,
             "complete, reused as post-processing" if state.complete else "resuming from its checkpoint",
         )
+        ledger.note_reuse(state.release_id, "reused" if state.complete else "resumed")
         plan = DPTrainingPlan(**state.plan)
     else:
         if checkpoints is not None and not resume:

@@ -33,7 +33,7 @@ mechanisms with the PRV accountant at the budget's delta, never by adding epsilo
 
 from __future__ import annotations
 
-from dp_instructions.privacy.ledger.charges import DatasetAccount, PrivacyLedger, code_version
+from dp_instructions.privacy.ledger.charges import DatasetAccount, LedgerUse, PrivacyLedger, code_version
 from dp_instructions.privacy.ledger.records import GENESIS_HASH, LedgerRecord
 from dp_instructions.privacy.ledger.store import LedgerStore, open_store
 
@@ -41,6 +41,7 @@ __all__ = [
     "GENESIS_HASH",
     "DatasetAccount",
     "LedgerRecord",
+    "LedgerUse",
     "LedgerStore",
     "PrivacyLedger",
     "code_version",

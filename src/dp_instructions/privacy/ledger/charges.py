@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dp_instructions.exceptions import (
     InvalidBudgetError,
@@ -38,7 +38,7 @@ from dp_instructions.privacy.ledger.records import GENESIS_HASH, LedgerRecord, c
 from dp_instructions.privacy.ledger.store import LedgerStore, open_store
 from dp_instructions.privacy.noise import NoiseSource
 
-__all__ = ["DatasetAccount", "PrivacyLedger", "code_version"]
+__all__ = ["DatasetAccount", "LedgerUse", "PrivacyLedger", "code_version"]
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,23 @@ class DatasetAccount:
         return all(r.private for r in self.releases)
 
 
+@dataclass(frozen=True)
+class LedgerUse:
+    """A release this handle's run charged, or used without charging (a finished release
+    reused as post-processing, an interrupted one resumed): what a run manifest lists."""
+
+    how: Literal["charged", "reused", "resumed"]
+    release_id: str
+    stage: str
+    fingerprint: str
+    dataset: str | None
+    epsilon: float
+
+    @classmethod
+    def of(cls, how: Literal["charged", "reused", "resumed"], record: LedgerRecord) -> LedgerUse:
+        return cls(how, record.release_id, record.stage, record.fingerprint, record.dataset, record.epsilon)
+
+
 def _default_run_id() -> str:
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H.%M.%S.%fZ")
     return f"adhoc-{now}-{secrets.token_hex(4)}"
@@ -111,10 +128,14 @@ class PrivacyLedger:
         *,
         run_id: str | None = None,
         precision: AccountingPrecision = DEFAULT_PRECISION,
+        uses: list[LedgerUse] | None = None,
     ):
         self.store = open_store(store)
         self.run_id = run_id
         self.precision = precision
+        self.uses: list[LedgerUse] = uses if uses is not None else []
+        """Releases charged or reused through this handle (shared by the handles that the
+        ``privacy_ledger`` dataset gives one run, for its manifest)."""
 
     @property
     def location(self) -> str:
@@ -129,6 +150,16 @@ class PrivacyLedger:
     def records(self) -> list[LedgerRecord]:
         """Every record, oldest first, after verifying the hash chain."""
         return self.store.read()
+
+    def note_reuse(self, release_id: str, how: Literal["reused", "resumed"] = "reused") -> LedgerRecord:
+        """Record that the run uses the earlier release ``release_id`` without charging
+        (post-processing of a finished release, or resuming an interrupted one); the
+        release must be in the ledger."""
+        for record in self.records():
+            if record.release_id == release_id:
+                self.uses.append(LedgerUse.of(how, record))
+                return record
+        raise InvalidInputError(f"release {release_id} is not in the privacy ledger {self.location}")
 
     def spent(self, fingerprint: str, delta: float) -> float:
         """Epsilon at ``delta`` of every release charged to ``fingerprint``, composed."""
@@ -227,6 +258,7 @@ class PrivacyLedger:
                 )
             ]
         )
+        self.uses.append(LedgerUse.of("charged", record))
         level = logging.INFO if record.private else logging.WARNING
         logger.log(
             level,
