@@ -61,3 +61,18 @@ def test_mistyped_column_is_named(make_raw, row):
     raw = make_raw([row("a", "hi")]).with_columns(pl.col("redacted").cast(pl.Int64))
     with pytest.raises(InvalidInputError, match="column `redacted` has dtype"):
         extract_first_user_turns(raw)
+
+
+def test_a_ten_megabyte_prompt_is_dropped_as_too_long(make_raw, row):
+    huge = "word " * 2_000_000  # 10 MB in one first user turn
+    raw = make_raw([row("a", "short one"), row("big", huge)])
+    kept, dropped = extract_first_user_turns(raw, max_chars=20_000)
+    assert kept["id"].to_list() == ["a"]
+    assert dropped.row(0, named=True) == {
+        "id": "big",
+        "step": "extract_first_user_turn",
+        "reason": "too_long",
+        "detail": "10000000 characters > max_chars 20000",
+    }
+    kept_all, _ = extract_first_user_turns(raw)  # no limit: kept
+    assert kept_all.height == 2

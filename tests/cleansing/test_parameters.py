@@ -13,6 +13,7 @@ from tests.conf_parameters import base_file, env_parameters, restated_defaults
 # code defaults) before the typed model: a default run must keep using exactly these.
 DEFAULT_RUN = {
     "language": "English",
+    "max_chars": 20_000,
     "ngram_size": 10,
     "templates": [
         {

@@ -68,11 +68,12 @@ def _categories_expr(mod_entry: pl.Expr, category_names: list[str]) -> pl.Expr:
 
 
 def extract_first_user_turns(
-    raw: pl.DataFrame, dataset: str = "raw_conversations"
+    raw: pl.DataFrame, dataset: str = "raw_conversations", max_chars: int | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(instructions, dropped): one instruction per conversation that has a usable first
     user turn; conversations without one, with empty content, with malformed moderation
-    entries or with a repeated id are dropped with the reason."""
+    entries, with a first turn longer than ``max_chars`` or with a repeated id are dropped
+    with the reason."""
     validate_raw_schema(raw, dataset)
     mod_inner = raw.schema["openai_moderation"].inner
     category_names: list[str] = []
@@ -110,6 +111,8 @@ def extract_first_user_turns(
         .then(pl.lit("no_user_turn"))
         .when(pl.col("text").is_null() | (pl.col("text").str.strip_chars() == ""))
         .then(pl.lit("empty_content"))
+        .when(pl.lit(max_chars is not None) & (pl.col("text").str.len_chars() > (max_chars or 0)))
+        .then(pl.lit("too_long"))
         .when(
             pl.col("_n_moderation").is_null()
             | (pl.col("_n_moderation") != pl.col("_n_messages"))
@@ -126,7 +129,12 @@ def extract_first_user_turns(
     )
     frame = frame.with_columns(reason.alias("_reason"))
     bad = frame.filter(pl.col("_reason").is_not_null())
-    dropped = dropped_rows(bad.with_columns(pl.col("id").fill_null(pl.lit("<null>"))), STEP, pl.col("_reason"))
+    detail = (
+        pl.when(pl.col("_reason") == "too_long")
+        .then(pl.format("{} characters > max_chars {}", pl.col("text").str.len_chars(), pl.lit(max_chars)))
+        .otherwise(pl.lit(""))
+    )
+    dropped = dropped_rows(bad.with_columns(pl.col("id").fill_null(pl.lit("<null>"))), STEP, pl.col("_reason"), detail)
     kept = frame.filter(pl.col("_reason").is_null()).select(
         "id",
         pl.col("text").str.strip_chars(),

@@ -133,6 +133,12 @@ class DataCleansingParameters(Parameters):
     language: str = Field(
         "English", min_length=1, description="LMSYS-Chat-1M's own per-conversation language label (the paper's filter)."
     )
+    max_chars: PositiveInt = Field(
+        20_000,
+        description="First user turns longer than this are dropped (reason too_long): a pasted book is not an "
+        "instruction, and one multi-megabyte row would dominate the memory of deduplication and embedding. "
+        "DP fine-tuning reads only the first training.max_length tokens anyway.",
+    )
     ngram_size: PositiveInt = Field(
         10,
         description='"If a 10-gram occurs in several instructions, only the first instruction that has it is '

@@ -30,8 +30,10 @@ STEPS = [
 ]
 
 
-def extract_first_user_turns(raw_conversations: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    kept, dropped = extract.extract_first_user_turns(raw_conversations)
+def extract_first_user_turns(
+    raw_conversations: pl.DataFrame, params: DataCleansingParameters
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    kept, dropped = extract.extract_first_user_turns(raw_conversations, max_chars=params.max_chars)
     log.info("extracted %d first user turns from %d conversations", kept.height, raw_conversations.height)
     return kept, dropped, raw_conversations.height
 

@@ -12,7 +12,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=nodes.extract_first_user_turns,
-                inputs="raw_conversations",
+                inputs=["raw_conversations", P],
                 outputs=["cleansing_extracted", "dropped_extract", "cleansing_input_rows"],
                 name="extract_first_user_turns",
             ),
