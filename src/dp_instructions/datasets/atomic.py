@@ -33,6 +33,8 @@ from kedro_datasets.matplotlib import MatplotlibDataset as _MatplotlibDataset
 from kedro_datasets.polars import EagerPolarsDataset as _EagerPolarsDataset
 from kedro_datasets.text import TextDataset as _TextDataset
 
+from dp_instructions.faults import failpoint
+
 __all__ = ["AtomicSave", "EagerPolarsDataset", "JSONDataset", "MatplotlibDataset", "TextDataset"]
 
 PARTIAL_MARK = ".partial-"
@@ -88,6 +90,7 @@ class AtomicSave:
         try:
             library_save(self, data)
             _fsync_tree(Path(str(partial)))
+            failpoint("dataset.save")
             os.replace(str(partial), str(final))
         except BaseException:
             _remove(Path(str(partial)))

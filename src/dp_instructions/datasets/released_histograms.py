@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from copy import deepcopy
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
 import fsspec
@@ -53,8 +53,12 @@ class ReleasedHistogramsDataset(AbstractDataset[Any, ReleasedHistograms]):
         fs_args: dict[str, Any] | None = None,
         credentials: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
+        journal: str | None = None,
     ):
+        """``journal``: a local folder where the DP node writes each release as soon as it
+        exists (see :class:`~dp_instructions.resampling.histogram.ReleasedHistograms`)."""
         protocol, path = get_protocol_and_path(filepath)
+        self._journal = Path(journal) if journal is not None else None
         self._protocol = protocol
         self._filepath = PurePosixPath(path)
         self._fs = fsspec.filesystem(protocol, **(deepcopy(credentials) or {}), **(deepcopy(fs_args) or {}))
@@ -89,7 +93,17 @@ class ReleasedHistogramsDataset(AbstractDataset[Any, ReleasedHistograms]):
                 raise DatasetError(
                     f"{self._FILE_KIND} {file} cannot be read ({exc}); restore or remove that version"
                 ) from exc
-        return ReleasedHistograms(releases)
+        if self._journal is not None and self._journal.is_dir():
+            for file in sorted(self._journal.glob("*.json")):
+                try:
+                    data = json.loads(file.read_text(encoding="utf-8"))
+                    # One release per journal file, whatever the store's own file layout.
+                    releases.append((f"journal {file.name}", NoisyHistogram.from_json(data, source=str(file))))
+                except (ValueError, InvalidInputError) as exc:
+                    raise DatasetError(
+                        f"{self._FILE_KIND} {file} cannot be read ({exc}); restore or remove it"
+                    ) from exc
+        return ReleasedHistograms(releases, journal=self._journal)
 
     def save(self, data: Any) -> NoReturn:
         raise DatasetError(
@@ -98,7 +112,7 @@ class ReleasedHistogramsDataset(AbstractDataset[Any, ReleasedHistograms]):
         )
 
     def _exists(self) -> bool:
-        return bool(self._files())
+        return bool(self._files()) or (self._journal is not None and any(self._journal.glob("*.json")))
 
     def _describe(self) -> dict[str, Any]:
         return {"filepath": str(self._filepath), "protocol": self._protocol}

@@ -23,6 +23,7 @@ from transformers import (
 )
 
 from dp_instructions.exceptions import InvalidInputError
+from dp_instructions.faults import failpoint
 from dp_instructions.models.device import autocast_dtype
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ def sample_batches(
             new_tokens += int(generated_lengths(generated, tokenizer.eos_token_id).sum())
             out[b] = tokenizer.batch_decode(generated, skip_special_tokens=True)
             bar.update(1)
+            failpoint("sampling.batch")
     return out, new_tokens
 
 

@@ -34,8 +34,10 @@ import json
 import logging
 import math
 import numbers
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,6 +46,7 @@ import polars as pl
 
 from dp_instructions import native
 from dp_instructions.exceptions import InvalidInputError, NonFiniteValueError, PrivacyError
+from dp_instructions.faults import failpoint
 from dp_instructions.privacy.accounting import Gaussian
 from dp_instructions.privacy.budget import Budget
 from dp_instructions.privacy.fingerprint import fingerprint_texts
@@ -208,9 +211,15 @@ class NoisyHistogram:
 
 class ReleasedHistograms(Mapping[str, NoisyHistogram]):
     """Earlier releases by release key; the earliest wins when a key was released twice
-    (e.g. by two concurrent runs: both are valid releases, the first is kept)."""
+    (e.g. by two concurrent runs: both are valid releases, the first is kept).
 
-    def __init__(self, releases: Iterable[tuple[str, NoisyHistogram]] = ()):
+    ``journal``: a folder where each new release is written the moment its noise is drawn
+    (:func:`journal_release`), before the node returns and Kedro saves its outputs, so that
+    a run killed in between leaves the release for the next run to reuse instead of a
+    spent budget and nothing to show for it."""
+
+    def __init__(self, releases: Iterable[tuple[str, NoisyHistogram]] = (), journal: Path | None = None):
+        self.journal = journal
         self._by_key: dict[str, tuple[str, NoisyHistogram]] = {}
         for source, histogram in sorted(releases, key=lambda sr: (sr[1].released_at, sr[0])):
             self._by_key.setdefault(histogram.release_key, (source, histogram))
@@ -254,6 +263,8 @@ class HistogramRequest:
     """Catalog name of the dataset the release is saved to (named in errors)."""
     purpose: str | None = None
     """Why the histogram is released, recorded in the ledger parameters (``None``: not recorded)."""
+    journal: Path | None = None
+    """Where the release is written as soon as it exists (:class:`ReleasedHistograms`)."""
 
     @property
     def reuse(self) -> bool:
@@ -308,7 +319,22 @@ def request_histogram(
         dataset=dataset,
         store=store,
         purpose=purpose,
+        journal=released.journal if isinstance(released, ReleasedHistograms) else None,
     )
+
+
+def journal_release(journal: Path, histogram: NoisyHistogram) -> Path:
+    """Write ``histogram`` to ``journal/<release id>.json`` atomically (a partial file,
+    fsync, rename): the release survives the process from here on."""
+    journal.mkdir(parents=True, exist_ok=True)
+    path = journal / f"{histogram.release_id}.json"
+    partial = journal / f".{path.name}.partial"
+    with open(partial, "w", encoding="utf-8") as fh:
+        json.dump(histogram.to_json(), fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(partial, path)
+    return path
 
 
 def _sigma(privacy: PrivacyParameters) -> float:
@@ -487,7 +513,7 @@ def release_vote_histogram(
         request.dataset_size,
         record.release_id,
     )
-    histogram = NoisyHistogram(
+    released = NoisyHistogram(
         release_key=request.release_key,
         num_clusters=request.num_clusters,
         sigma=request.sigma,
@@ -501,7 +527,10 @@ def release_vote_histogram(
         run_id=record.run_id,
         dataset=request.dataset,
     )
-    return HistogramRelease(histogram, record)
+    if request.journal is not None:
+        journal_release(request.journal, released)
+    failpoint("histogram.released")
+    return HistogramRelease(released, record)
 
 
 def release_noisy_histogram(

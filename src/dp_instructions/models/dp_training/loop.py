@@ -46,6 +46,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from dp_instructions.exceptions import DPInstructionsError, InvalidInputError
+from dp_instructions.faults import failpoint
 from dp_instructions.models.device import Precision, training_dtype
 from dp_instructions.models.dp_training import checkpoint, lora
 from dp_instructions.models.dp_training.micro_batches import micro_batches
@@ -497,6 +498,7 @@ def _train(
                         eps_shown_at = time.perf_counter()
                     bar.set_postfix(postfix)
                     bar.update()
+                failpoint("dp_training.step")
     finally:
         if isinstance(optimizer, SECURE_NOISE_OPTIMIZERS):
             optimizer.close()  # stop the noise prefetch thread, even on an error
