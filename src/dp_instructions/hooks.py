@@ -86,41 +86,50 @@ class PrivacyHooks:
 class RunManifestHooks:
     """Writes the run manifest (:mod:`dp_instructions.audit.manifest`) of every run, also
     of a failed one, to the ``run_manifest`` catalog entry. A manifest never fails a run:
-    if writing it fails, the run's own outcome stands and the failure is logged."""
+    if recording or writing it fails, the run's own outcome stands, the failure is logged
+    and the manifest (if written) says it is incomplete."""
 
     def __init__(self) -> None:
         self._recorder: Any = None
+
+    def _record(self, what: str, *args: Any) -> None:
+        if self._recorder is None:
+            return
+        try:
+            getattr(self._recorder, what)(*args)
+        except Exception:  # noqa: BLE001 - the run's outcome stands
+            logger.warning("run manifest: could not record %s%r", what, args, exc_info=True)
+            self._recorder.incomplete.append(what)
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
         from dp_instructions.audit.manifest import ManifestRecorder
 
-        self._recorder = ManifestRecorder(run_params, pipeline, catalog)
+        try:
+            self._recorder = ManifestRecorder(run_params, pipeline, catalog)
+        except Exception:  # noqa: BLE001 - no manifest rather than no run
+            logger.warning("run manifest: cannot record this run", exc_info=True)
+            self._recorder = None
 
     @hook_impl
     def before_node_run(self, node: Any) -> None:
-        if self._recorder is not None:
-            self._recorder.node_started(node.name)
+        self._record("node_started", node.name)
 
     @hook_impl
     def after_node_run(self, node: Any) -> None:
-        if self._recorder is not None:
-            self._recorder.node_finished(node.name)
+        self._record("node_finished", node.name)
 
     @hook_impl
     def on_node_error(self, node: Any) -> None:
-        if self._recorder is not None:
-            self._recorder.node_finished(node.name, failed=True)
+        self._record("node_finished", node.name, True)
 
     @hook_impl
     def after_dataset_loaded(self, dataset_name: str, data: Any, node: Any) -> None:
-        if self._recorder is not None:
-            self._recorder.dataset_loaded(dataset_name, getattr(node, "name", None), data)
+        self._record("dataset_loaded", dataset_name, getattr(node, "name", None), data)
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any, node: Any) -> None:
-        if self._recorder is not None:
-            self._recorder.dataset_saved(dataset_name, getattr(node, "name", None), data)
+        self._record("dataset_saved", dataset_name, getattr(node, "name", None), data)
 
     @hook_impl
     def after_pipeline_run(self, catalog: Any) -> None:

@@ -72,11 +72,14 @@ def _digest(value: Any) -> str:
 
 def _dataset_location(dataset: Any, *, saved: bool) -> tuple[str | None, str | None, bool]:
     """``(path, version, local)`` of a catalog dataset's files, where it has any."""
-    from kedro.io import AbstractVersionedDataset
+    from kedro.io import AbstractVersionedDataset, DatasetError
 
     version = None
     if isinstance(dataset, AbstractVersionedDataset) and getattr(dataset, "_version", None) is not None:
-        version = dataset.resolve_save_version() if saved else dataset.resolve_load_version()
+        try:
+            version = dataset.resolve_save_version() if saved else dataset.resolve_load_version()
+        except DatasetError:  # e.g. an optional dataset loaded as None: no version exists
+            return None, None, False
         path = str(dataset._get_versioned_path(version)) if version else None
     else:
         filepath = getattr(dataset, "_filepath", None)
@@ -101,6 +104,8 @@ class ManifestRecorder:
         self.loaded: dict[tuple[str, str | None], dict[str, Any]] = {}
         self.saved: dict[tuple[str, str | None], dict[str, Any]] = {}
         self.in_memory: set[str] = set()
+        self.incomplete: list[str] = []
+        """What could not be recorded (the manifest says so rather than fail the run)."""
         self._marks: dict[str, int] = {}
         self.failed_node: str | None = None
         self.head_before = self._ledger_head()
@@ -134,7 +139,7 @@ class ManifestRecorder:
     def node_started(self, node_name: str) -> None:
         self._marks[node_name] = len(self._uses())
 
-    def node_finished(self, node_name: str, *, failed: bool = False) -> None:
+    def node_finished(self, node_name: str, failed: bool = False) -> None:
         new = self._uses()[self._marks.pop(node_name, 0) :]
         if node_name in self.nodes:
             self.nodes[node_name]["releases"] += [{"how": u.how, "release_id": u.release_id} for u in new]
@@ -209,6 +214,7 @@ class ManifestRecorder:
             "schema": SCHEMA_VERSION,
             "run_id": self.run_id,
             "status": status,
+            "incomplete": sorted(set(self.incomplete)),
             "error": None if error is None else {"type": type(error).__name__, "node": self.failed_node},
             "started": self.started,
             "finished": _now(),
