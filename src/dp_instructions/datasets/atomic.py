@@ -86,6 +86,7 @@ class AtomicSave:
             return
         final = super()._get_save_path()  # type: ignore[misc]
         partial = final.parent / f".{final.name}{PARTIAL_MARK}{secrets.token_hex(4)}"
+        new_folder = not Path(str(final.parent)).exists()  # a version folder this save creates
         self._partial_path = partial
         try:
             library_save(self, data)
@@ -94,6 +95,8 @@ class AtomicSave:
             os.replace(str(partial), str(final))
         except BaseException:
             _remove(Path(str(partial)))
+            if new_folder:  # no empty version folder left behind either
+                shutil.rmtree(str(final.parent), ignore_errors=True)
             raise
         finally:
             self._partial_path = None
