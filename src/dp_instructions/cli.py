@@ -361,9 +361,11 @@ def audit(metadata: Any, dataset: str, version: str | None, env: str | None, as_
             f"of {r['budget']['epsilon']:g} at δ {r['budget']['delta']:g})"
             + ("" if r["private_noise"] else "  FIXED NOISE SEED: NOT PRIVATE")
         )
+        used = f"{r['how']} by {r['used_by']['node']} in run {r['used_by']['run_id']}"
+        if r["how"] != "charged":
+            used += f" (charged in run {r['charged_in_run']})"
         click.echo(
-            f"      on {r['dataset'] or '?'} {r['fingerprint'].removeprefix('sha256:')[:12]} (N={r['dataset_size']:,}); "
-            f"{r['how']} by {r['used_by']['node']} in run {r['used_by']['run_id']}, charged in run {r['charged_in_run']}"
+            f"      on {r['dataset'] or '?'} {r['fingerprint'].removeprefix('sha256:')[:12]} (N={r['dataset_size']:,}); {used}"
         )
     click.echo(f"\nPrivate datasets read on the way ({len(trail.private_inputs)}):")
     for d in trail.private_inputs:
