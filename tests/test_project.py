@@ -34,10 +34,28 @@ def test_privacy_report_runs_after_every_release_of_the_default_run():
     configure_project("dp_instructions")
     default = pipelines["__default__"]
     releases = {n.name for n in default.nodes if DP_MECHANISM_TAG in n.tags}
-    assert {"train_dp_generator", "release_noisy_histogram", "release_sweep_histograms"} <= releases
-    assert releases <= {n.name for n in default.to_nodes("build_privacy_report").nodes}
+    assert {
+        "dp_generation.train_dp_generator",
+        "resampling.release_noisy_histogram",
+        "evaluation.release_sweep_histograms",
+    } <= releases
+    report = "evaluation.build_privacy_report"
+    assert releases <= {n.name for n in default.to_nodes(report).nodes}
     order = [n.name for n in default.nodes]  # the topological order the runner follows
-    assert all(order.index(name) < order.index("build_privacy_report") for name in releases)
+    assert all(order.index(name) < order.index(report) for name in releases)
+
+
+def test_each_registered_pipeline_is_a_namespace_with_unchanged_dataset_names():
+    from dp_instructions.pipelines.data_cleansing.pipeline import create_pipeline
+
+    bootstrap_project(PROJECT_ROOT)
+    configure_project("dp_instructions")
+    for name, pipeline in pipelines.items():
+        if name != "__default__":
+            assert {n.namespace for n in pipeline.nodes} == {name}, name
+    assert pipelines["data_cleansing"].datasets() == create_pipeline().datasets()
+    groups = {g.name for g in pipelines["__default__"].group_nodes_by("namespace")}
+    assert groups == {"data_cleansing", "dp_generation", "resampling", "evaluation", "alignment"}
 
 
 def test_native_extension_is_importable_from_the_package():

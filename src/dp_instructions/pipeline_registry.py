@@ -1,5 +1,12 @@
 """Project pipelines: every package under ``dp_instructions.pipelines`` with a
-``create_pipeline()``; ``__default__`` chains them all but the optional ones."""
+``create_pipeline()``; ``__default__`` chains them all but the optional ones.
+
+Each registered pipeline is a namespace of its own name (``data_cleansing``,
+``dp_generation``, ...) with its dataset and parameter names unchanged
+(``prefix_datasets_with_namespace=False``): kedro-viz collapses and expands each stage,
+``kedro run --namespaces dp_generation`` runs one, and kedro-airflow makes one task per
+stage (``--group-by namespace``). Node names become ``<stage>.<node>``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,11 @@ OPTIONAL_PIPELINES = ("memorisation_control",)
 
 
 def register_pipelines() -> dict[str, Pipeline]:
-    pipelines = find_pipelines(raise_errors=True)
+    found = find_pipelines(raise_errors=True)
+    pipelines = {
+        name: Pipeline(pipeline, namespace=name, prefix_datasets_with_namespace=False)
+        for name, pipeline in found.items()
+    }
     default = [p for name, p in pipelines.items() if name not in OPTIONAL_PIPELINES]
     pipelines["__default__"] = sum(default, start=Pipeline([]))
     return pipelines

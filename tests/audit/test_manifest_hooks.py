@@ -20,7 +20,7 @@ def test_a_failed_run_writes_a_manifest_with_the_error_type_only(tmp_path):
     assert manifest["error"]["type"] == "DatasetError"
     assert "message" not in manifest["error"] and "synthetic_initial" not in json.dumps(manifest["error"])
     assert manifest["ledger"]["releases"] == [] and manifest["ledger"]["head_after"]["seq"] == 0
-    assert {n["name"] for n in manifest["nodes"]} >= {"release_noisy_histogram"}
+    assert {n["name"] for n in manifest["nodes"]} >= {"resampling.release_noisy_histogram"}
 
 
 def test_an_optional_dataset_with_no_version_is_recorded_without_failing(tmp_path):

@@ -56,7 +56,7 @@ def test_each_run_writes_a_manifest_of_what_it_read_wrote_and_spent(project):
     saved = {d["name"]: d for d in cleansing["datasets"]["saved"]}
     train = saved["instructions_train"]
     assert train["privacy"] == "private" and train["version"] == cleansing["run_id"]
-    assert train["content_hash"].startswith("sha256:") and train["nodes"] == ["split_instructions"]
+    assert train["content_hash"].startswith("sha256:") and train["nodes"] == ["data_cleansing.split_instructions"]
     loaded = {d["name"]: d for d in generation["datasets"]["loaded"]}
     assert loaded["instructions_train"]["version"] == train["version"]
     assert loaded["instructions_train"]["content_hash"] == train["content_hash"]

@@ -221,7 +221,8 @@ class ManifestRecorder:
             "pipeline": rp.get("pipeline_name") or rp.get("pipeline_names") or "__default__",
             "env": rp.get("env") or "local",
             "selection": {
-                k: rp.get(k) for k in ("tags", "from_nodes", "to_nodes", "node_names", "from_inputs", "to_outputs")
+                k: rp.get(k)
+                for k in ("tags", "namespaces", "from_nodes", "to_nodes", "node_names", "from_inputs", "to_outputs")
             },
             "runtime_params": rp.get("runtime_params") or {},
             "parameters_digest": parameters_digest,

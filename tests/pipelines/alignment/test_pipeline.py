@@ -180,7 +180,9 @@ def test_the_pipeline_reads_nothing_private_in_the_project_catalog(env):
     configure_project("dp_instructions")
     pipelines = register_pipelines()
     assert check_privacy_boundary(pipelines, catalog) == []
-    assert any(n.name == "judge_win_rates" for n in pipelines["__default__"].nodes)  # alignment is in the default run
+    assert any(
+        n.name == "alignment.judge_win_rates" for n in pipelines["__default__"].nodes
+    )  # alignment is in the default run
     for entry in ("teacher_endpoint", "judge_endpoint"):
         assert catalog[entry]["backend"] == ("openai" if env == "openai" else "transformers")
     for source in ("synthetic_resampled", "synthetic_initial"):

@@ -87,7 +87,7 @@ def test_session_run_writes_every_versioned_output(tmp_path, monkeypatch):
     # Again, up to the release: the same clusters and data, so the histograms saved by the
     # first run are read back through `released_sweep_histograms` and nothing is charged.
     with KedroSession.create(project_path=project, runtime_params=RUNTIME) as session:
-        session.run(pipeline_name="evaluation", to_nodes=["release_sweep_histograms"])
+        session.run(pipeline_name="evaluation", to_nodes=["evaluation.release_sweep_histograms"])
     assert len(ledger.records()) == 2
     second = json.loads(latest_version(reporting / "resampling_sweep_histograms.json").read_text())
     assert [p["status"] for p in second["points"]] == ["reused", "reused"]
