@@ -1,4 +1,5 @@
-"""The kedro-datasets classes the catalog uses, with atomic saves.
+"""The kedro-datasets classes the catalog uses, with atomic saves (and previews of public
+and dp_release data only: :mod:`.previews`).
 
 Why: kedro-datasets write a file in place. A run killed during a save (kill -9, a full
 disk, a lost node) leaves a truncated file at the final path, and since Kedro loads the
@@ -33,6 +34,7 @@ from kedro_datasets.matplotlib import MatplotlibDataset as _MatplotlibDataset
 from kedro_datasets.polars import EagerPolarsDataset as _EagerPolarsDataset
 from kedro_datasets.text import TextDataset as _TextDataset
 
+from dp_instructions.datasets.previews import public_preview_only
 from dp_instructions.faults import failpoint
 
 __all__ = ["AtomicSave", "EagerPolarsDataset", "JSONDataset", "MatplotlibDataset", "TextDataset"]
@@ -107,14 +109,26 @@ class AtomicSave:
 class EagerPolarsDataset(AtomicSave, _EagerPolarsDataset):
     """``polars.EagerPolarsDataset`` with atomic saves."""
 
+    if hasattr(_EagerPolarsDataset, "preview"):
+        preview = public_preview_only(_EagerPolarsDataset.preview)
+
 
 class JSONDataset(AtomicSave, _JSONDataset):
     """``json.JSONDataset`` with atomic saves."""
+
+    if hasattr(_JSONDataset, "preview"):
+        preview = public_preview_only(_JSONDataset.preview)
 
 
 class MatplotlibDataset(AtomicSave, _MatplotlibDataset):
     """``matplotlib.MatplotlibDataset`` with atomic saves."""
 
+    if hasattr(_MatplotlibDataset, "preview"):
+        preview = public_preview_only(_MatplotlibDataset.preview)
+
 
 class TextDataset(AtomicSave, _TextDataset):
     """``text.TextDataset`` with atomic saves."""
+
+    if hasattr(_TextDataset, "preview"):
+        preview = public_preview_only(_TextDataset.preview)
