@@ -128,7 +128,7 @@ def test_project_catalog_serves_the_pretraining_corpus_as_public(env):
     args = {**CONFIG_LOADER_ARGS, "default_run_env": env}
     entry = OmegaConfigLoader(conf, **args)["catalog"]["public_pretraining_corpus"]
     assert entry["type"] == "dp_instructions.datasets.demo_corpora.DemoPublicPretrainingCorpusDataset"
-    assert entry["metadata"] == {"privacy": "public"}
+    assert entry["metadata"] == {"privacy": "public", "kedro-viz": {"layer": "raw"}}
     assert entry["size"] == 30_000 and entry["seed"] == 0
     loader = OmegaConfigLoader(conf, **args, runtime_params={"demo_public_pretraining_corpus": 123})
     assert loader["catalog"]["public_pretraining_corpus"]["size"] == 123

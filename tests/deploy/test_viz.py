@@ -94,6 +94,14 @@ def test_only_public_and_dp_release_datasets_are_previewed(built):
     assert {"instructions_train", "cleansing_dropped", "dp_training_report"} <= refused  # they exist on disk
 
 
+def test_each_node_panel_shows_its_datasets_privacy_classes(built):
+    project, main = built
+    node = next(n for n in main["nodes"] if n["type"] == "task" and n["name"] == "train_dp_generator")
+    preview = json.loads((project / "build/api/nodes" / node["id"]).read_text())["preview"]
+    assert '["instructions_train<br/>private"]:::private --> node' in preview["content"]
+    assert 'node --> o0["dp_generator<br/>dp_release"]:::dp_release' in preview["content"]
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -234,7 +234,7 @@ def test_the_project_is_wired_and_its_own_graph_holds():
         conf = context.config_loader["catalog"]
         violations = check_privacy_boundary(dict(pipelines), conf)
         assert violations == [], "\n".join(map(str, violations))
-        assert conf["privacy_ledger"]["metadata"] == {"privacy": "public"}
+        assert conf["privacy_ledger"]["metadata"] == {"privacy": "public", "kedro-viz": {"layer": "privacy"}}
         assert context.params["privacy"].epsilon > 0
 
 
