@@ -108,7 +108,7 @@ class ManifestRecorder:
         """What could not be recorded (the manifest says so rather than fail the run)."""
         self._marks: dict[str, int] = {}
         self.failed_node: str | None = None
-        self.head_before = self._ledger_head()
+        self.head_before = self._ledger_state()[0]
 
     # -- the ledger ---------------------------------------------------------------------
 
@@ -120,17 +120,20 @@ class ManifestRecorder:
         dataset = self.catalog.get(LEDGER_DATASET)
         return dataset if isinstance(dataset, PrivacyLedgerDataset) else None
 
-    def _ledger_head(self) -> dict[str, Any] | None:
+    def _ledger_state(self) -> tuple[dict[str, Any] | None, list[str]]:
+        """The ledger's head, and the releases it holds under this run id (the authority
+        on charges: also those a node made in a subprocess); one read of the ledger."""
         dataset = self._ledger_dataset()
         if dataset is None:
-            return None
+            return None, []
         ledger = dataset.load()
         try:
             records = ledger.records()
         except Exception as exc:  # the run itself will refuse a broken ledger; the manifest says so
-            return {"location": ledger.location, "error": type(exc).__name__}
+            return {"location": ledger.location, "error": type(exc).__name__}, []
         last = records[-1] if records else None
-        return {"location": ledger.location, "seq": last.seq if last else 0, "hash": last.hash if last else None}
+        head = {"location": ledger.location, "seq": last.seq if last else 0, "hash": last.hash if last else None}
+        return head, [r.release_id for r in records if r.run_id == self.run_id]
 
     def _uses(self) -> list[Any]:
         dataset = self._ledger_dataset()
@@ -207,8 +210,7 @@ class ManifestRecorder:
         except Exception:  # noqa: BLE001 - no parameters dataset in a hand-made catalog
             parameters_digest = None
         uses = [u.__dict__ for u in self._uses()]
-        head_after = self._ledger_head()
-        charged = self._charged_by_this_run()
+        head_after, charged = self._ledger_state()
         rp = self.run_params
         return {
             "schema": SCHEMA_VERSION,
@@ -246,17 +248,6 @@ class ManifestRecorder:
                 "charged_by_this_run": charged,
             },
         }
-
-    def _charged_by_this_run(self) -> list[str]:
-        """Every release the ledger holds under this run id (the authority on charges:
-        also those a node made in a subprocess)."""
-        dataset = self._ledger_dataset()
-        if dataset is None:
-            return []
-        try:
-            return [r.release_id for r in dataset.load().records() if r.run_id == self.run_id]
-        except Exception:  # noqa: BLE001 - the head already records the ledger's error
-            return []
 
 
 def load_run_manifests(catalog: Any) -> list[dict[str, Any]]:
