@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: the real PostgreSQL server."""
+"""Fixtures shared by every test folder: the real PostgreSQL server, a tiny default run."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def postgres_server() -> PostgresServer:
         pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
     with running_postgres() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def tiny_default_run(tmp_path_factory):
+    """A project copy after one `kedro run` of every pipeline on tiny parameters, tracked
+    in MLflow (tests/tiny_default_run.py); shared by the tracking and notebook tests."""
+    from tests.tiny_default_run import tiny_default_run as run
+
+    return run(tmp_path_factory.mktemp("tiny_default_run"))

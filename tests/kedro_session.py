@@ -13,8 +13,10 @@ from kedro.framework.startup import bootstrap_project
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def project_copy(tmp_path: Path) -> Path:
-    """pyproject.toml + conf/ copied under tmp_path, with an empty src/, conf/local and data/."""
+def project_copy(tmp_path: Path, tracking: bool = False) -> Path:
+    """pyproject.toml + conf/ copied under tmp_path, with an empty src/, conf/local and data/.
+    MLflow tracking is off (conf/local/run_tracking.yml) unless ``tracking``: the tests that
+    check it turn it on; the others neither pay for a store nor find one in data/."""
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
@@ -23,6 +25,8 @@ def project_copy(tmp_path: Path) -> Path:
     (project / "src").mkdir()
     shutil.copytree(ROOT / "conf", project / "conf", ignore=shutil.ignore_patterns("local"))
     (project / "conf" / "local").mkdir()
+    if not tracking:
+        (project / "conf" / "local" / "run_tracking.yml").write_text("enabled: false\n")
     (project / "data").mkdir()
     return project
 

@@ -273,7 +273,11 @@ def make_probe_project(root: Path, leak: bool) -> Path:
     )
     pkg = root / "src" / "privacy_probe"
     (pkg / "__init__.py").write_text("")
-    (pkg / "settings.py").write_text("from dp_instructions.hooks import PrivacyHooks\nHOOKS = (PrivacyHooks(),)\n")
+    (pkg / "settings.py").write_text(
+        "from dp_instructions.hooks import PrivacyHooks\nHOOKS = (PrivacyHooks(),)\n"
+        # kedro-mlflow registers its hook in every project of the environment; this probe has no mlflow.yml
+        'DISABLE_HOOKS_FOR_PLUGINS = ("kedro-mlflow", "kedro_mlflow")\n'
+    )
     (pkg / "nodes.py").write_text(PROBE_NODES)
     release = (
         'Node(nodes.leak_count, "texts", "count", name="leak_count")'
