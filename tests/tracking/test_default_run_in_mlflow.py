@@ -5,6 +5,7 @@ private is, anywhere in the store."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import mlflow
@@ -44,6 +45,14 @@ def test_the_run_is_recorded_with_its_parameters(store, tiny_default_run):
     manifest = json.loads(latest_version(tiny_default_run / "data/09_privacy/run_manifest.json").read_text())
     assert run.data.tags["kedro_run_id"] == manifest["run_id"]
     assert run.data.tags["dp.private_aggregates"] == "logged"  # a store on this machine
+
+
+def test_no_mlflow_run_or_uri_setting_outlives_the_session(tiny_default_run):
+    # kedro-mlflow re-opens the run before every node and MLflow exports the URIs it is
+    # given; a later session in this process (a notebook, the next test) must start a run
+    # of its own, in its own project's store
+    assert mlflow.active_run() is None
+    assert "MLFLOW_TRACKING_URI" not in os.environ and "MLFLOW_REGISTRY_URI" not in os.environ
 
 
 def test_epsilon_per_dataset_matches_the_ledger(store, tiny_default_run):
@@ -98,7 +107,9 @@ def test_public_and_dp_release_reports_are_artifacts_and_private_ones_are_not(st
     assert not logged & private
 
 
-def test_the_dp_generator_is_a_model_with_its_privacy_metadata_that_samples(store, tiny_default_run):
+def test_the_dp_generator_is_a_model_with_its_privacy_metadata_that_samples(store, tiny_default_run, monkeypatch):
+    # mlflow.set_tracking_uri below exports MLFLOW_TRACKING_URI: undone after the test
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     client, run = store
     (model,) = client.search_logged_models([run.info.experiment_id])
     assert model.name == "dp_generator" and model.source_run_id == run.info.run_id

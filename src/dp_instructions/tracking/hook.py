@@ -49,19 +49,27 @@ def _load_config(context: Any, key: str, patterns: list[str]) -> dict[str, Any]:
         return {}
 
 
+#: Set by ``mlflow.set_tracking_uri`` / ``set_registry_uri`` for subprocesses; kept as the
+#: user left them, so that the next session in this process (a notebook, a test) does not
+#: take the last project's store for a setting of the user's.
+URI_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+
+
 @contextmanager
-def _environment(name: str, value: str | None):
-    old = os.environ.get(name)
-    if value is not None:
-        os.environ[name] = value
+def _environment(tracking_uri: str | None):
+    """``MLFLOW_TRACKING_URI`` set to ``tracking_uri`` (when given) inside; both URI
+    variables as they were outside."""
+    before = {name: os.environ.get(name) for name in URI_VARIABLES}
+    if tracking_uri is not None:
+        os.environ["MLFLOW_TRACKING_URI"] = tracking_uri
     try:
         yield
     finally:
-        if value is not None:
-            if old is None:
+        for name, value in before.items():
+            if value is None:
                 os.environ.pop(name, None)
             else:
-                os.environ[name] = old
+                os.environ[name] = value
 
 
 class RunTrackingHook(MlflowHook):
@@ -93,7 +101,7 @@ class RunTrackingHook(MlflowHook):
         if not configured:
             default_uri, artifacts = default_store_uri(context.project_path, self.settings.local_store)
             self._create_experiment(default_uri, artifacts, conf, context)
-        with _environment("MLFLOW_TRACKING_URI", default_uri):
+        with _environment(default_uri):
             super().after_context_created(context)
 
     @staticmethod
@@ -192,6 +200,7 @@ class RunTrackingHook(MlflowHook):
         if run is not None:
             self._log_end_of_run(run, catalog, run_params.get("run_id"))
         super().after_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
+        self._leave_no_active_run()
 
     @hook_impl
     def on_pipeline_error(self, error: Exception, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
@@ -203,6 +212,16 @@ class RunTrackingHook(MlflowHook):
         super().on_pipeline_error(error=error, run_params=run_params, pipeline=pipeline, catalog=catalog)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _leave_no_active_run(self) -> None:
+        """With ``run.nested: true`` kedro-mlflow's per-node re-opening stacks the run on
+        MLflow's active-run stack; a later session in this process must not log into it."""
+        import mlflow
+
+        if self._already_active_mlflow or self.run_id is None:
+            return
+        while (active := mlflow.active_run()) is not None and active.info.run_id == self.run_id:
+            mlflow.end_run()
 
     def _elapsed(self) -> float:
         return time.perf_counter() - self._run_started
