@@ -14,13 +14,14 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.local_servers import free_port
 
 PASSWORD_USER = "ledger"
 
@@ -49,12 +50,6 @@ class PostgresServer:
         return f"postgresql://{self.user}{secret}@{self.host}:{self.port}/{database or self.database}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def running_postgres() -> Iterator[PostgresServer]:
     bindir = postgres_bindir()
@@ -64,7 +59,7 @@ def running_postgres() -> Iterator[PostgresServer]:
     prefix: list[str] = ["runuser", "-u", "postgres", "--"] if as_root else []
     root = Path(tempfile.mkdtemp(prefix="dp-instructions-pg-"))
     password = secrets.token_urlsafe(16)
-    port = _free_port()
+    port = free_port()
     data, log, pwfile = root / "data", root / "server.log", root / "pwfile"
     pwfile.write_text(password + "\n")
     if as_root:

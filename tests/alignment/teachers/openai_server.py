@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -24,18 +23,13 @@ from starlette.routing import Route
 
 from dp_instructions.models.generator import SmallGPT2Config, build_small_gpt2
 from dp_instructions.models.tokenizer import train_bpe_tokenizer
+from tests.local_servers import free_port, wait_until_healthy
 from tests.models.conftest import corpus
 
 CHAT_TEMPLATE = (
     "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
     "{% if add_generation_prompt %}assistant:{% endif %}"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def save_tiny_chat_model(directory: Path) -> Path:
@@ -65,19 +59,11 @@ class TransformersServer:
             env=env,
         )
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"transformers serve exited: {log_path.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        self.stop()
-        raise RuntimeError("transformers serve did not come up within 120 s")
+        try:
+            wait_until_healthy(self.url, self.process, 120, lambda: log_path.read_text(errors="replace")[-2000:])
+        except RuntimeError:
+            self.stop()
+            raise
 
     def completions_served(self) -> int:
         text = self.log_path.read_text(errors="replace")
