@@ -1,6 +1,7 @@
 """The lineage graph: `kedro viz build` of a project after a tiny run, then the page opened
 in a real headless browser (Debian's Chromium). Each stage is a collapsible namespace, the
-layers follow the data layers, and only public and dp_release datasets have previews."""
+layers follow the data layers, a node's panel shows its datasets' privacy classes, and
+only public and dp_release datasets have previews."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,16 +19,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.kedro_session import project_copy, run_pipeline
-from tests.pipelines.dp_generation.test_pipeline import TINY
-from tests.pipelines.resampling.test_session import LOCAL_PARAMETERS
-
-RUNTIME = {
-    "demo_conversations": 1200,
-    "demo_eval_reference": 40,
-    "demo_public_instructions": 150,
-    "demo_public_pretraining_corpus": 150,
-}
 STAGES = {"data_cleansing", "dp_generation", "resampling", "evaluation", "alignment"}
 LAYERS = [
     "privacy",
@@ -42,12 +34,9 @@ LAYERS = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, dict]:
-    project = project_copy(tmp_path_factory.mktemp("viz"))
-    (project / "conf/local/parameters_dp_generation.yml").write_text(yaml.safe_dump({"dp_generation": TINY}))
-    (project / "conf/local/parameters_resampling.yml").write_text(LOCAL_PARAMETERS)
-    for pipeline in ("data_cleansing", "dp_generation", "resampling"):
-        run_pipeline(project, pipeline, RUNTIME)
+def built(tiny_default_run) -> tuple[Path, dict]:
+    """`kedro viz build` in the project of the tiny run of every pipeline (tests/conftest.py)."""
+    project = tiny_default_run
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1"}
     kedro = str(Path(sys.executable).with_name("kedro"))
     result = subprocess.run(
@@ -106,8 +95,8 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def test_the_page_shows_the_stages_and_layers_in_a_real_browser(built, tmp_path):
-    project, _ = built
+def test_the_page_shows_the_stages_layers_and_privacy_classes_in_a_real_browser(built, tmp_path):
+    project, main = built
     browser = chromium()
     if browser is None:
         if os.environ.get("CI"):
@@ -119,13 +108,22 @@ def test_the_page_shows_the_stages_and_layers_in_a_real_browser(built, tmp_path)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     headless = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
     headless += ["--window-size=1600,1000", "--virtual-time-budget=20000"]
+    # The DP fine-tuning node selected, its stage expanded: kedro-viz opens the node's panel.
+    node = next(n for n in main["nodes"] if n["type"] == "task" and n["name"] == "train_dp_generator")
+    selected = f"{url}?pid=__default__&sid={node['id']}&sn={node['full_name']}&expandAllPipelines=true"
+    screenshots = Path(os.environ.get("DP_INSTRUCTIONS_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
     try:
         dom = subprocess.run([*headless, "--dump-dom", url], capture_output=True, text=True, timeout=180).stdout
-        screenshot = Path(os.environ.get("DP_INSTRUCTIONS_SCREENSHOTS", tmp_path)) / "kedro-viz.png"
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [*headless, "--hide-scrollbars", f"--screenshot={screenshot}", url], capture_output=True, timeout=180
-        )
+        panel_dom = subprocess.run(
+            [*headless, "--dump-dom", selected], capture_output=True, text=True, timeout=180
+        ).stdout
+        for name, page in (("kedro-viz.png", url), ("kedro-viz-node-panel.png", selected)):
+            subprocess.run(
+                [*headless, "--hide-scrollbars", f"--screenshot={screenshots / name}", page],
+                capture_output=True,
+                timeout=180,
+            )
     finally:
         server.shutdown()
     # Collapsed stages hide their inner datasets, and a band with none visible is not drawn.
@@ -133,4 +131,16 @@ def test_the_page_shows_the_stages_and_layers_in_a_real_browser(built, tmp_path)
         assert f'data-id="layer-label--{layer}"' in dom, layer
     for stage in STAGES:
         assert f">{stage}<" in dom, stage  # the collapsed stage in the pipeline tree
-    assert screenshot.stat().st_size > 50_000
+    assert (screenshots / "kedro-viz.png").stat().st_size > 50_000
+    # The node's panel as the browser rendered it (the Mermaid preview, as text): every
+    # dataset it reads or writes with its privacy class, and the node marked dp_mechanism.
+    rendered = panel_dom[panel_dom.index("mermaid-renderer__content") :]
+    rendered = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", rendered, flags=re.S)))
+    for label in (
+        "dp_generation.train_dp_generator dp_mechanism",
+        "instructions_train private",
+        "public_base_model public",
+        "dp_generator dp_release",
+    ):
+        assert label in rendered, label
+    assert (screenshots / "kedro-viz-node-panel.png").stat().st_size > 50_000
