@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: the real PostgreSQL server, a tiny default run."""
+"""Fixtures shared by every test folder: the real PostgreSQL and MLflow servers, a tiny default run."""
 
 from __future__ import annotations
 
@@ -27,3 +27,12 @@ def tiny_default_run(tmp_path_factory):
     from tests.tiny_default_run import tiny_default_run as run
 
     return run(tmp_path_factory.mktemp("tiny_default_run"))
+
+
+@pytest.fixture(scope="session")
+def mlflow_tracking_server(tmp_path_factory) -> str:
+    """One real `mlflow server` on 127.0.0.1 for the session (tests/mlflow_server.py); its URI."""
+    from tests.mlflow_server import mlflow_server
+
+    with mlflow_server(tmp_path_factory.mktemp("mlflow_server")) as uri:
+        yield uri

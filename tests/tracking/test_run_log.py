@@ -15,7 +15,6 @@ from mlflow import MlflowClient  # noqa: E402
 from dp_instructions.exceptions import PrivacyBoundaryError  # noqa: E402
 from dp_instructions.tracking.run_log import PrivacyCheckedRun, metric_key  # noqa: E402
 from dp_instructions.tracking.settings import TrackingSettings  # noqa: E402
-from tests.mlflow_server import mlflow_server  # noqa: E402
 
 CATALOG = {
     "privacy_report": {
@@ -93,14 +92,14 @@ def test_private_aggregates_can_be_kept_out_of_every_store(tmp_path):
     assert client.get_run(run.run_id).data.metrics == {}
 
 
-def test_a_real_tracking_server_gets_releases_but_no_private_aggregates(tmp_path):
-    with mlflow_server(tmp_path) as uri:
-        run, client = open_run(uri, tmp_path)
-        assert not run.private_aggregates_allowed
-        assert run.log_metrics("mauve_scores", {"mauve.embedding.synthetic_resampled": 0.7}) == 0
-        assert run.log_metrics("sampling_report", {"sampling.counts.kept": 40}) == 1
-        run.log_dataset_artifact("privacy_report", {"epsilon": 1.5})
-        assert client.get_run(run.run_id).data.metrics == {"sampling.counts.kept": 40.0}
-        assert [a.path for a in client.list_artifacts(run.run_id, "reporting")] == ["reporting/privacy_report.json"]
-        always, client = open_run(uri, tmp_path / "always", private_aggregates="always")
-        assert always.log_metrics("mauve_scores", {"mauve.unigram.x": 0.5}) == 1
+def test_a_real_tracking_server_gets_releases_but_no_private_aggregates(mlflow_tracking_server, tmp_path):
+    uri = mlflow_tracking_server
+    run, client = open_run(uri, tmp_path)
+    assert not run.private_aggregates_allowed
+    assert run.log_metrics("mauve_scores", {"mauve.embedding.synthetic_resampled": 0.7}) == 0
+    assert run.log_metrics("sampling_report", {"sampling.counts.kept": 40}) == 1
+    run.log_dataset_artifact("privacy_report", {"epsilon": 1.5})
+    assert client.get_run(run.run_id).data.metrics == {"sampling.counts.kept": 40.0}
+    assert [a.path for a in client.list_artifacts(run.run_id, "reporting")] == ["reporting/privacy_report.json"]
+    always, client = open_run(uri, tmp_path / "always", private_aggregates="always")
+    assert always.log_metrics("mauve_scores", {"mauve.unigram.x": 0.5}) == 1

@@ -8,25 +8,22 @@ import yaml
 from mlflow import MlflowClient
 
 from tests.kedro_session import project_copy, run_pipeline
-from tests.mlflow_server import mlflow_server
 from tests.pipelines.resampling.test_session import LOCAL_PARAMETERS, write_version
 from tests.resampling.helpers import SKEWED_REAL, SKEWED_SYNTHETIC, instructions, synthetic
 
 
-def test_a_run_is_tracked_on_the_server_set_in_conf_local(tmp_path):
+def test_a_run_is_tracked_on_the_server_set_in_conf_local(mlflow_tracking_server, tmp_path):
     project = project_copy(tmp_path, tracking=True)
     data = project / "data"
     write_version(data / "07_model_output/synthetic_initial.parquet", synthetic(80, SKEWED_SYNTHETIC))
     write_version(data / "03_primary/instructions_train.parquet", instructions(40, SKEWED_REAL, "real-", 2))
     (project / "conf/local/parameters_resampling.yml").write_text(LOCAL_PARAMETERS)
-    server_root = tmp_path / "server"
-    server_root.mkdir()
-    with mlflow_server(server_root) as uri:
-        (project / "conf/local/mlflow.yml").write_text(yaml.safe_dump({"server": {"mlflow_tracking_uri": uri}}))
-        run_pipeline(project, "resampling")
-        client = MlflowClient(tracking_uri=uri)
-        experiment = client.get_experiment_by_name("dp_instructions")
-        (run,) = client.search_runs([experiment.experiment_id])
+    uri = mlflow_tracking_server
+    (project / "conf/local/mlflow.yml").write_text(yaml.safe_dump({"server": {"mlflow_tracking_uri": uri}}))
+    run_pipeline(project, "resampling")
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.get_experiment_by_name("dp_instructions")
+    (run,) = client.search_runs([experiment.experiment_id])
     assert run.info.status == "FINISHED" and run.info.run_name == "resampling"
     assert run.data.params["resampling.clustering.num_clusters"] == "3"
     assert run.data.metrics["epsilon_budget.instructions_train"] == 6.0
