@@ -84,7 +84,6 @@ class RunTrackingHook(MlflowHook):
         self._node_started: dict[str, float] = {}
         self._node_seconds: dict[str, float] = {}
         self._run_started = 0.0
-        self._generators: dict[str, Any] = {}
 
     # -- set-up ----------------------------------------------------------------------------
 
@@ -139,7 +138,7 @@ class RunTrackingHook(MlflowHook):
             return
         super().before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
         self._run = None
-        self._node_started, self._node_seconds, self._generators = {}, {}, {}
+        self._node_started, self._node_seconds = {}, {}
         self._run_started = time.perf_counter()
         if not self._is_mlflow_enabled or self.run_id is None:
             return
@@ -185,7 +184,9 @@ class RunTrackingHook(MlflowHook):
                 lambda: run.log_metrics(dataset_name, EXTRACTORS[dataset_name](data)),
             )
         if dataset_name in GENERATOR_DATASETS:
-            self._generators[dataset_name] = data  # logged once the run is through
+            # Logged at once: holding the model until the run ends would keep it in memory.
+            if self.settings.log_generator_model:
+                self._guard(f"log the model {dataset_name}", lambda: run.log_dp_generator(dataset_name, data))
         elif run.layer_of(dataset_name) in ("reporting", "privacy") and run.privacy_of(dataset_name) in (
             "public",
             "dp_release",
@@ -243,11 +244,6 @@ class RunTrackingHook(MlflowHook):
                 run.log_metrics(LEDGER_DATASET, epsilon_metrics(ledger.accounts(), ledger.uses))
 
             self._guard("log epsilon per dataset", epsilons)
-        if self.settings.log_generator_model:
-            for name, artifact in self._generators.items():
-                self._guard(
-                    f"log the model {name}", lambda name=name, artifact=artifact: run.log_dp_generator(name, artifact)
-                )
         if run.private_aggregates_skipped:
             self._guard(
                 "tag the skipped private aggregates",
