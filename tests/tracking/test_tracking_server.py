@@ -30,3 +30,14 @@ def test_a_run_is_tracked_on_the_server_set_in_conf_local(mlflow_tracking_server
     assert run.data.metrics["releases.charged_this_run"] == 1
     assert run.data.tags["dp.private_aggregates"] == "not logged"
     assert not (data / "10_tracking").exists()
+
+
+def test_a_misspelt_run_tracking_key_stops_the_session_naming_the_file_and_key(tmp_path):
+    import pytest
+
+    from dp_instructions.exceptions import InvalidInputError
+
+    project = project_copy(tmp_path, tracking=True)
+    (project / "conf/local/run_tracking.yml").write_text("privat_aggregates: never\n")
+    with pytest.raises(InvalidInputError, match=r"run_tracking\.yml[\s\S]*privat_aggregates"):
+        run_pipeline(project, "resampling")

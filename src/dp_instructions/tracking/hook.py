@@ -25,11 +25,13 @@ from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
 from kedro_mlflow.framework.hooks.mlflow_hook import MlflowHook
 from pydantic import BaseModel as PydanticModel
+from pydantic import ValidationError
 
 from dp_instructions.audit.manifest import MANIFEST_DATASET
+from dp_instructions.exceptions import InvalidInputError
 from dp_instructions.privacy.boundary import LEDGER_DATASET
 from dp_instructions.tracking.metrics import EXTRACTORS, epsilon_metrics, timing_metrics
-from dp_instructions.tracking.run_log import PrivacyCheckedRun
+from dp_instructions.tracking.run_log import RELEASABLE, PrivacyCheckedRun
 from dp_instructions.tracking.settings import CONFIG_KEY, CONFIG_PATTERNS, TrackingSettings, default_store_uri
 
 __all__ = ["RunTrackingHook"]
@@ -89,7 +91,10 @@ class RunTrackingHook(MlflowHook):
 
     @hook_impl
     def after_context_created(self, context: Any) -> None:
-        self.settings = TrackingSettings.model_validate(_load_config(context, CONFIG_KEY, CONFIG_PATTERNS))
+        try:
+            self.settings = TrackingSettings.model_validate(_load_config(context, CONFIG_KEY, CONFIG_PATTERNS))
+        except ValidationError as exc:
+            raise InvalidInputError(f"{CONFIG_KEY}.yml (conf/<env>/): {exc}") from exc
         self._active = self.settings.enabled
         if not self._active:
             log.info("run tracking is off (run_tracking.yml: enabled: false)")
@@ -187,10 +192,7 @@ class RunTrackingHook(MlflowHook):
             # Logged at once: holding the model until the run ends would keep it in memory.
             if self.settings.log_generator_model:
                 self._guard(f"log the model {dataset_name}", lambda: run.log_dp_generator(dataset_name, data))
-        elif run.layer_of(dataset_name) in ("reporting", "privacy") and run.privacy_of(dataset_name) in (
-            "public",
-            "dp_release",
-        ):
+        elif run.layer_of(dataset_name) in ("reporting", "privacy") and run.privacy_of(dataset_name) in RELEASABLE:
             self._guard(f"log {dataset_name}", lambda: run.log_dataset_artifact(dataset_name, data))
 
     @hook_impl

@@ -80,9 +80,6 @@ class PrivacyCheckedRun:
 
     def log_metrics(self, dataset: str, metrics: Mapping[str, float], step: int = 0) -> int:
         """Log ``metrics`` computed from ``dataset``; returns how many were logged."""
-        from mlflow.entities import Metric
-        from mlflow.utils.time import get_current_time_millis
-
         values = {k: float(v) for k, v in metrics.items() if v is not None and math.isfinite(float(v))}
         if not values:
             return 0
@@ -96,17 +93,19 @@ class PrivacyCheckedRun:
                 cls or "unclassified",
             )
             return 0
-        now = get_current_time_millis()
-        self.client.log_batch(self.run_id, metrics=[Metric(k, v, now, step) for k, v in sorted(values.items())])
+        self._log_batch(values, step)
         return len(values)
 
     def log_timing(self, metrics: Mapping[str, float]) -> None:
         """Wall times (not data): logged as they are."""
+        self._log_batch({k: float(v) for k, v in metrics.items()}, 0)
+
+    def _log_batch(self, values: Mapping[str, float], step: int) -> None:
         from mlflow.entities import Metric
         from mlflow.utils.time import get_current_time_millis
 
         now = get_current_time_millis()
-        self.client.log_batch(self.run_id, metrics=[Metric(k, float(v), now, 0) for k, v in sorted(metrics.items())])
+        self.client.log_batch(self.run_id, metrics=[Metric(k, v, now, step) for k, v in sorted(values.items())])
 
     # -- artifacts -------------------------------------------------------------------------
 
